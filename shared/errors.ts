@@ -1,0 +1,97 @@
+/**
+ * Typed errors. Each carries its context as fields so callers can decide what
+ * to print; `message` is always one sentence a person can act on.
+ */
+
+/** Error codes the server puts in an error reply (see README, "Replies"). */
+export type ErrorCode =
+  | "bad-request" // wrong frame count, unknown op, malformed JSON
+  | "bad-field" // a field failed validation
+  | "read-only" // a post addressed to ALL
+  | "no-channels" // a single-channel server got a post for another channel
+  | "slow-down" // the sender's token bucket is empty
+  | "unavailable"; // the server could not store the message
+
+/** A frame or field failed validation while decoding. */
+export class CodecError extends Error {
+  override name = "CodecError";
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+    readonly code: ErrorCode = "bad-field",
+  ) {
+    super(`${field} ${reason}`);
+  }
+}
+
+/** Bad command-line arguments: the CLI prints usage and exits 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** No reply from the server within the allowed time. */
+export class ServerUnreachableError extends Error {
+  override name = "ServerUnreachableError";
+  constructor(
+    readonly endpoint: string,
+    readonly waitedMs: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `no reply from the server at ${endpoint} after ${(waitedMs / 1000).toFixed(1)} s; is it running?`,
+      options,
+    );
+  }
+}
+
+/** The server answered with an error reply. */
+export class RejectedError extends Error {
+  override name = "RejectedError";
+  constructor(
+    readonly code: ErrorCode | string,
+    readonly sentence: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`the server refused: ${sentence}`);
+  }
+}
+
+/** A socket could not bind its endpoint. */
+export class BindError extends Error {
+  override name = "BindError";
+  constructor(
+    readonly endpoint: string,
+    readonly code: string | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(bindSentence(endpoint, code), options);
+  }
+}
+
+function bindSentence(endpoint: string, code: string | undefined): string {
+  switch (code) {
+    case "EADDRINUSE":
+      return `cannot listen on ${endpoint}: the port is already in use (is another server running?)`;
+    case "EADDRNOTAVAIL":
+    case "ENODEV":
+      return `cannot listen on ${endpoint}: that address does not belong to this machine`;
+    case "EACCES":
+      return `cannot listen on ${endpoint}: permission denied (ports below 1024 need privileges)`;
+    default:
+      return `cannot listen on ${endpoint} (${code ?? "unknown error"})`;
+  }
+}
+
+/** The operation was abandoned because its requester or client was closed. */
+export class ClosedError extends Error {
+  override name = "ClosedError";
+  constructor() {
+    super("closed before the server answered");
+  }
+}
+
+/** A zeromq.js error carries the libzmq errno name in `code`. */
+export function zmqErrorCode(err: unknown): string | undefined {
+  const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  return typeof code === "string" ? code : undefined;
+}

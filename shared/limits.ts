@@ -1,0 +1,26 @@
+/**
+ * Every limit of the wire protocol in one place; README's protocol section
+ * quotes these numbers.
+ */
+
+/** Longest user or channel name, in characters (Unicode code points). */
+export const NAME_MAX_CHARS = 32;
+/** Longest message body, in UTF-8 bytes (16 KiB). */
+export const BODY_MAX_BYTES = 16 * 1024;
+/** Longest post id, in ASCII bytes. */
+export const ID_MAX_BYTES = 64;
+/** Largest history answer, in messages. */
+export const HISTORY_MAX = 1000;
+/** Largest JSON control frame accepted by the server, in bytes. */
+export const CONTROL_MAX_BYTES = 4 * 1024;
+/**
+ * libzmq's per-frame limit on the server's sockets (ZMQ_MAXMSGSIZE): a peer
+ * that sends a larger frame is disconnected by libzmq before any of it is
+ * buffered in Node.
+ */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+/** The read-only view of every channel. */
+export const ALL = "ALL";
+/** The one channel of the single-channel servers (parts 1 to 3). */
+export const DEFAULT_CHANNEL = "general";
