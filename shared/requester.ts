@@ -1,0 +1,140 @@
+/**
+ * Reliable request-reply, the Lazy Pirate way (zguide "lpclient"): one REQ
+ * socket, one request in flight, a bounded wait for each reply; on silence
+ * the socket is closed and a new one sends the same request again. The
+ * server de-duplicates retried posts by id, so a retry is recorded once.
+ * Requests queue behind each other, which keeps each sender's posts in order.
+ */
+import { Request } from "zeromq";
+import { ClosedError, ServerUnreachableError, zmqErrorCode } from "./errors.js";
+import { isIpv6Endpoint } from "./endpoint.js";
+import type { CurveClientKeys } from "./curve.js";
+
+export interface RequesterOptions {
+  endpoint: string;
+  /** How long one attempt waits for its reply before the socket is replaced. */
+  attemptMs?: number;
+  /** Client-side CURVE keys, when the server encrypts. */
+  curve?: CurveClientKeys | undefined;
+  /** Hears when the server stops answering (false) and answers again (true). */
+  onStatus?: (reachable: boolean) => void;
+}
+
+export interface RequestOptions {
+  /** Give up (ServerUnreachableError) once this many ms have passed; default never. */
+  timeoutMs?: number;
+}
+
+interface Job {
+  frames: string[];
+  deadline: number;
+  started: number;
+  resolve: (reply: Buffer[]) => void;
+  reject: (err: Error) => void;
+}
+
+export class ReliableRequester {
+  readonly endpoint: string;
+  private readonly attemptMs: number;
+  private socket: Request | undefined;
+  private readonly jobs: Job[] = [];
+  private running = false;
+  private closed = false;
+  private reachable = true;
+
+  constructor(private readonly options: RequesterOptions) {
+    this.endpoint = options.endpoint;
+    this.attemptMs = options.attemptMs ?? 2000;
+  }
+
+  /** Sends `frames` and resolves with the reply frames, retrying as needed. */
+  request(frames: string[], options: RequestOptions = {}): Promise<Buffer[]> {
+    if (this.closed) return Promise.reject(new ClosedError());
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const deadline = options.timeoutMs === undefined ? Infinity : started + options.timeoutMs;
+      this.jobs.push({ frames, deadline, started, resolve, reject });
+      if (!this.running) void this.run();
+    });
+  }
+
+  /** Requests not yet answered, the one in flight included. */
+  get pending(): number {
+    return this.jobs.length;
+  }
+
+  /** Whether the last attempt got an answer. */
+  get isReachable(): boolean {
+    return this.reachable;
+  }
+
+  /** Abandons every pending request (they reject with ClosedError). */
+  close(): void {
+    this.closed = true;
+    this.dropSocket();
+    for (const job of this.jobs.splice(0)) job.reject(new ClosedError());
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    while (this.jobs.length > 0 && !this.closed) {
+      const job = this.jobs[0]!;
+      const wait = Math.min(this.attemptMs, job.deadline - Date.now());
+      if (wait <= 0) {
+        this.jobs.shift();
+        job.reject(new ServerUnreachableError(this.endpoint, Date.now() - job.started));
+        continue;
+      }
+      const reply = await this.attempt(job.frames, wait);
+      if (this.closed) break;
+      if (reply === undefined) {
+        this.setReachable(false);
+        continue;
+      }
+      this.setReachable(true);
+      this.jobs.shift();
+      job.resolve(reply);
+    }
+    this.running = false;
+  }
+
+  /** One send and one bounded receive; undefined when no reply came in time. */
+  private async attempt(frames: string[], waitMs: number): Promise<Buffer[] | undefined> {
+    const socket = this.socket ?? this.newSocket();
+    socket.receiveTimeout = Math.max(1, Math.ceil(waitMs));
+    try {
+      await socket.send(frames);
+      return await socket.receive();
+    } catch (err) {
+      if (this.closed) return undefined;
+      const code = zmqErrorCode(err);
+      if (code !== "EAGAIN" && code !== "EFSM") throw err;
+      // Lazy Pirate: a REQ socket that lost its reply is stuck; replace it.
+      this.dropSocket();
+      return undefined;
+    }
+  }
+
+  private newSocket(): Request {
+    const { curve } = this.options;
+    const socket = new Request({
+      linger: 0,
+      ipv6: isIpv6Endpoint(this.endpoint),
+      ...(curve ? { curveServerKey: curve.serverKey, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey } : {}),
+    });
+    socket.connect(this.endpoint);
+    this.socket = socket;
+    return socket;
+  }
+
+  private dropSocket(): void {
+    if (this.socket && !this.socket.closed) this.socket.close();
+    this.socket = undefined;
+  }
+
+  private setReachable(reachable: boolean): void {
+    if (reachable === this.reachable) return;
+    this.reachable = reachable;
+    this.options.onStatus?.(reachable);
+  }
+}

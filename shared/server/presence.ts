@@ -1,0 +1,111 @@
+/**
+ * Who is here: clients say hello on start and every few seconds after, and
+ * bye on exit; a session not heard from for `timeoutMs` is forgotten. The
+ * table is bounded: past `capacity` sessions the least recently seen goes.
+ */
+import type { Hello, Presence as PresenceEvent } from "../codec.js";
+
+interface Session {
+  user: string;
+  channels: Set<string>;
+  since: number;
+  seen: number;
+}
+
+export class Presence {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(
+    readonly timeoutMs: number,
+    private readonly capacity = 10_000,
+  ) {}
+
+  /** Records a hello; returns the joins and leaves it implies. */
+  hello(h: Hello, now: number): PresenceEvent[] {
+    const events: PresenceEvent[] = [];
+    const old = this.sessions.get(h.session);
+    const channels = new Set(h.channels);
+    if (old && old.user === h.user) {
+      this.sessions.delete(h.session); // re-insert: the map stays ordered by last seen
+      for (const c of old.channels) if (!channels.has(c)) events.push(...this.leaveEvent(h.user, c, h.session));
+      for (const c of channels) if (!old.channels.has(c)) events.push(...this.joinEvent(h.user, c));
+      old.channels = channels;
+      old.seen = now;
+      this.sessions.set(h.session, old);
+      return events;
+    }
+    if (old) events.push(...this.remove(h.session));
+    for (const c of channels) events.push(...this.joinEvent(h.user, c));
+    this.sessions.set(h.session, { user: h.user, channels, since: now, seen: now });
+    if (this.sessions.size > this.capacity) events.push(...this.remove(this.sessions.keys().next().value!));
+    return events;
+  }
+
+  /** Forgets a session that said goodbye. */
+  bye(session: string): PresenceEvent[] {
+    return this.remove(session);
+  }
+
+  /** Forgets sessions silent for longer than the timeout. */
+  prune(now: number): PresenceEvent[] {
+    const events: PresenceEvent[] = [];
+    for (const [id, s] of this.sessions) {
+      if (now - s.seen <= this.timeoutMs) break; // ordered by last seen
+      events.push(...this.remove(id));
+    }
+    return events;
+  }
+
+  /** Users present in a channel (any channel for ALL), each with the earliest since. */
+  who(channel: string): { user: string; since: number }[] {
+    const users = new Map<string, number>();
+    for (const s of this.sessions.values()) {
+      if (channel === "ALL" || s.channels.has(channel)) {
+        const known = users.get(s.user);
+        if (known === undefined || s.since < known) users.set(s.user, s.since);
+      }
+    }
+    return [...users].map(([user, since]) => ({ user, since })).sort((a, b) => (a.user < b.user ? -1 : 1));
+  }
+
+  /** Number of distinct users in each channel. */
+  counts(): Map<string, number> {
+    const users = new Map<string, Set<string>>();
+    for (const s of this.sessions.values()) {
+      for (const c of s.channels) {
+        let set = users.get(c);
+        if (!set) users.set(c, (set = new Set()));
+        set.add(s.user);
+      }
+    }
+    return new Map([...users].map(([c, set]) => [c, set.size]));
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  private remove(session: string): PresenceEvent[] {
+    const s = this.sessions.get(session);
+    if (!s) return [];
+    this.sessions.delete(session);
+    return [...s.channels].flatMap((c) => this.leaveEvent(s.user, c, session));
+  }
+
+  /** A join is news only when the user was not already in the channel from another session. */
+  private joinEvent(user: string, channel: string): PresenceEvent[] {
+    return this.present(user, channel) ? [] : [{ event: "join", user, channel }];
+  }
+
+  private leaveEvent(user: string, channel: string, leaving: string): PresenceEvent[] {
+    for (const [id, s] of this.sessions) {
+      if (id !== leaving && s.user === user && s.channels.has(channel)) return [];
+    }
+    return [{ event: "leave", user, channel }];
+  }
+
+  private present(user: string, channel: string): boolean {
+    for (const s of this.sessions.values()) if (s.user === user && s.channels.has(channel)) return true;
+    return false;
+  }
+}
