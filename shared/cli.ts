@@ -1,0 +1,75 @@
+/**
+ * The shape every entry point shares: yargs parses the arguments, a usage
+ * error prints the usage line and exits 2, an expected failure prints one
+ * sentence and exits 1, and nothing prints a stack trace unless CHAT_DEBUG
+ * is set.
+ */
+import yargs, { type Argv } from "yargs";
+import { hideBin } from "yargs/helpers";
+import { BindError, CodecError, RejectedError, ServerUnreachableError, UsageError } from "./errors.js";
+
+/**
+ * Parses argv with `define` and runs `main`, mapping errors to exit codes.
+ * `usage` is the synopsis shown on a usage error, e.g.
+ * `node part1/post_client.js <ip> <port> <username> "message"`.
+ */
+export async function runCli<T>(
+  usage: string,
+  // yargs' command() does not carry the positionals' types through, so callers name T.
+  define: (y: Argv) => Argv<unknown>,
+  main: (args: T) => Promise<number | void>,
+): Promise<void> {
+  const fail = (sentence: string): never => {
+    process.stderr.write(`${sentence}\nUsage: ${usage}\nRun with --help for details.\n`);
+    process.exit(2);
+  };
+  const parser = define(
+    yargs(hideBin(process.argv))
+      .usage(`Usage: ${usage}`)
+      .parserConfiguration({ "parse-numbers": false, "parse-positional-numbers": false })
+      .strict()
+      .help()
+      .version(false)
+      .wrap(Math.min(100, process.stdout.columns || 100))
+      .fail((msg, err) => fail(msg || err?.message || "bad arguments")),
+  );
+  let args: T;
+  try {
+    args = (await parser.parseAsync()) as T;
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+    return;
+  }
+  try {
+    const code = await main(args);
+    if (typeof code === "number") process.exitCode = code;
+  } catch (err) {
+    if (err instanceof UsageError) fail(err.message);
+    process.stderr.write(`${describeError(err)}\n`);
+    if (process.env.CHAT_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    process.exit(1);
+  }
+}
+
+/** One line for a person: what went wrong, and what to do where we know. */
+export function describeError(err: unknown): string {
+  if (err instanceof CodecError) return `invalid ${err.message}`;
+  if (err instanceof ServerUnreachableError || err instanceof BindError || err instanceof RejectedError) {
+    return err.message;
+  }
+  return `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/** Runs `stop` once on SIGINT or SIGTERM, then exits 0. */
+export function onShutdown(stop: () => Promise<void> | void): void {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) process.exit(0);
+    stopping = true;
+    Promise.resolve()
+      .then(stop)
+      .finally(() => process.exit(0));
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+}

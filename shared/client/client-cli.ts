@@ -1,0 +1,54 @@
+/**
+ * The options the interactive clients of parts 3 and 4 share, and the step
+ * from parsed arguments to a running client.
+ */
+import type { Argv } from "yargs";
+import { endpointArg, userArg } from "../args.js";
+import { clientKeys } from "../curve.js";
+import { UsageError } from "../errors.js";
+import { runChatClient } from "./chat-client.js";
+import { useColor } from "./style.js";
+
+export interface ClientArgs {
+  ip: string;
+  post_port: string;
+  pub_port: string;
+  name: string;
+  history: string;
+  color?: boolean;
+  "server-key"?: string;
+  "give-up": string;
+}
+
+/** Declares the shared options on a yargs command. */
+export function clientOptions<T>(y: Argv<T>) {
+  return y
+    .option("history", { type: "string", default: "20", describe: "messages of history to show on joining (0 for none)" })
+    .option("color", { type: "boolean", describe: "colour the output (--no-color turns it off; default: only on a terminal)" })
+    .option("server-key", { type: "string", describe: "the server's CURVE public key, or a file holding it (encrypted servers)" })
+    .option("give-up", { type: "string", default: "10", describe: "seconds to keep trying to deliver piped lines after end of input" });
+}
+
+/** Starts the client for parsed arguments; resolves with the exit code. */
+export function startClient(a: ClientArgs, channel: string, channels: boolean): Promise<number> {
+  const history = Number(a.history);
+  const giveUp = Number(a["give-up"]);
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const options = {
+    post: endpointArg(a.ip, a.post_port, "post_port", false),
+    pub: endpointArg(a.ip, a.pub_port, "pub_port", false),
+    user: userArg(a.name),
+    channel,
+    channels,
+    history: Number.isInteger(history) && history >= 0 && history <= 1000 ? history : usage("--history takes a number from 0 to 1000"),
+    giveUpMs: giveUp > 0 ? giveUp * 1000 : usage("--give-up takes a number of seconds"),
+    curve: a["server-key"] === undefined ? undefined : clientKeys(a["server-key"]),
+    color: interactive && useColor({ isTTY: Boolean(process.stdout.isTTY), env: process.env, flag: a.color }),
+    interactive,
+  };
+  return runChatClient(options);
+}
+
+function usage(sentence: string): never {
+  throw new UsageError(sentence);
+}

@@ -1,0 +1,42 @@
+/**
+ * Part 1's one-shot post: send one message, wait for the server's ack,
+ * within a bounded time (a dead server is reported, never waited on forever).
+ */
+import { randomBytes } from "node:crypto";
+import { decodePostAck, encodePost, type Kind } from "../codec.js";
+import { delay } from "../delay.js";
+import { RejectedError } from "../errors.js";
+import { ReliableRequester } from "../requester.js";
+import { nowIso } from "../time.js";
+import type { CurveClientKeys } from "../curve.js";
+
+export interface PostOnceOptions {
+  endpoint: string;
+  user: string;
+  channel: string;
+  body: string;
+  kind?: Kind;
+  /** Total time allowed, retries included. */
+  timeoutMs?: number;
+  curve?: CurveClientKeys | undefined;
+}
+
+/** Posts once; resolves with the numbers the server gave the message. */
+export async function postOnce(o: PostOnceOptions): Promise<{ seq: number; gseq: number }> {
+  const timeoutMs = o.timeoutMs ?? 4000;
+  const requester = new ReliableRequester({ endpoint: o.endpoint, attemptMs: Math.min(1500, timeoutMs), curve: o.curve });
+  const post = { id: randomBytes(8).toString("hex"), channel: o.channel, user: o.user, time: nowIso(), kind: o.kind ?? "say", body: o.body };
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      try {
+        return decodePostAck(await requester.request(encodePost(post), { timeoutMs: Math.max(1, deadline - Date.now()) }));
+      } catch (err) {
+        if (!(err instanceof RejectedError) || err.code !== "slow-down" || Date.now() + (err.retryAfterMs ?? 0) > deadline) throw err;
+        await delay(err.retryAfterMs ?? 100);
+      }
+    }
+  } finally {
+    requester.close();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Posts a user's lines one after another, so that they are recorded in the
+ * order typed. The requester underneath retries through outages; a
+ * "slow-down" reply is waited out and the same post sent again, ahead of
+ * everything queued after it.
+ */
+import { decodePostAck, encodePost, type Post } from "../codec.js";
+import { delay } from "../delay.js";
+import { ClosedError, RejectedError } from "../errors.js";
+import type { ReliableRequester } from "../requester.js";
+
+export type PostResult =
+  | { post: Post; seq: number; gseq: number }
+  | { post: Post; error: RejectedError };
+
+export class Poster {
+  private readonly queue: Post[] = [];
+  private running = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly requester: ReliableRequester,
+    private readonly onResult: (result: PostResult) => void,
+  ) {}
+
+  /** Queues a post behind every post queued before it. */
+  send(post: Post): void {
+    this.queue.push(post);
+    if (!this.running) void this.run();
+  }
+
+  /** Posts not yet acknowledged (or refused). */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves when nothing is left to post. */
+  idle(): Promise<void> {
+    if (this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops posting; what is still queued stays undelivered. */
+  close(): void {
+    this.abort.abort(new ClosedError());
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const post = this.queue[0]!;
+        const result = await this.deliver(post);
+        this.queue.shift();
+        this.onResult(result);
+      }
+      for (const wake of this.idleWaiters.splice(0)) wake();
+    } catch (err) {
+      if (!(err instanceof ClosedError)) throw err;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async deliver(post: Post): Promise<PostResult> {
+    for (;;) {
+      if (this.abort.signal.aborted) throw new ClosedError();
+      try {
+        const ack = decodePostAck(await this.requester.request(encodePost(post)));
+        return { post, ...ack };
+      } catch (err) {
+        if (!(err instanceof RejectedError)) throw err;
+        if (err.code !== "slow-down") return { post, error: err };
+        await delay(err.retryAfterMs ?? 100, this.abort.signal);
+      }
+    }
+  }
+}

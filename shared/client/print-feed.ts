@@ -1,0 +1,45 @@
+/**
+ * Part 2's subscriber: every message published, one line each in the
+ * assignment's `username: message (time)` form, until Ctrl-C.
+ */
+import { ALL } from "../limits.js";
+import type { CurveClientKeys } from "../curve.js";
+import { Feed } from "./feed.js";
+import { lineParts, plainLine } from "./format.js";
+
+export interface PrintFeedOptions {
+  pub: string;
+  curve?: CurveClientKeys | undefined;
+  out?: NodeJS.WritableStream;
+  errors?: NodeJS.WritableStream;
+}
+
+/** Prints until SIGINT or SIGTERM, then resolves. */
+export async function printFeed(o: PrintFeedOptions): Promise<void> {
+  const out = o.out ?? process.stdout;
+  const errors = o.errors ?? process.stderr;
+  let ready = false;
+  const feed = new Feed({
+    pub: o.pub,
+    history: 0,
+    curve: o.curve,
+    onMessage: (m) => out.write(`${plainLine(lineParts(m, false))}\n`),
+    onNotice: (n) => {
+      if (n.type === "ready") {
+        ready = true;
+        errors.write(`listening to ${o.pub} (Ctrl-C to stop)\n`);
+      } else if (n.type === "silent") {
+        errors.write(ready ? "no heartbeat from the server; waiting for it\n" : `waiting for the server at ${o.pub} ...\n`);
+      } else if (n.type === "back" && ready) {
+        errors.write("the server's heartbeat is back\n");
+      }
+    },
+  });
+  void feed.follow(ALL);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  feed.close();
+  await feed.closed();
+}
