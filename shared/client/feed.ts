@@ -170,7 +170,7 @@ export class Feed {
     return new Promise<void>((resolve) => {
       this.syncs.set(token, () => {
         this.syncs.delete(token);
-        this.sub.unsubscribe(topic);
+        if (!this.sub.closed) this.sub.unsubscribe(topic);
         resolve();
       });
       this.sub.subscribe(topic);
