@@ -64,6 +64,8 @@ interface Pending {
   envelope: Buffer[];
   post: PostFrames;
   numbers: Numbers;
+  /** A retry of a post in the same uncommitted batch: ack it with the batch, publish nothing. */
+  retry?: boolean;
 }
 
 /** Binds the sockets and starts serving; throws BindError when an endpoint is unusable. */
@@ -146,7 +148,10 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
       }
       return;
     }
-    for (const p of batch) deliver(p.envelope, p.post, p.numbers);
+    for (const p of batch) {
+      if (p.retry) replies.send([...p.envelope, ...encodePostAck(p.numbers.seq, p.numbers.gseq)]);
+      else deliver(p.envelope, p.post, p.numbers);
+    }
   };
 
   const handlePost = (envelope: Buffer[], post: PostFrames) => {
@@ -157,8 +162,9 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     }
     const known = store.lookup(post.id);
     if (known) {
-      // A retry of a recorded post: same answer, nothing new published.
-      replies.send([...envelope, ...encodePostAck(known.seq, known.gseq)]);
+      // A retry of a recorded post: same answer, nothing new published; never before it is stored.
+      if (pending.some((p) => p.post.id === post.id)) pending.push({ envelope, post, numbers: known, retry: true });
+      else replies.send([...envelope, ...encodePostAck(known.seq, known.gseq)]);
       return;
     }
     const wait = limiter.take(envelope[0]!.toString("latin1"), Date.now());
