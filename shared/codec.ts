@@ -253,7 +253,8 @@ export function decodePostAck(frames: Frames): { seq: number; gseq: number } {
 /** Decodes a control answer's JSON; an error reply throws RejectedError. */
 export function decodeControlAnswer<T>(frames: Frames): T {
   okFrames(frames, 2);
-  return json(frames[1]!) as T;
+  // The request limit is no bound on answers: a history answer holds up to HISTORY_MAX messages.
+  return json(frames[1]!, Infinity) as T;
 }
 
 /** Decodes a history answer, validating every message in it. */
@@ -326,7 +327,8 @@ export function decodePublication(frames: Frames): Publication {
   if (topic[0] === NUL) {
     if (frames.length !== 2) throw new CodecError("event", `needs 2 frames, got ${frames.length}`, "bad-request");
     const name = text(topic);
-    const body = json(frames[1]!);
+    // Not limited like a request: a heartbeat's heads grow with the channels active lately.
+    const body = json(frames[1]!, Infinity);
     const sync = name.startsWith(EVENT_SYNC) ? name.slice(EVENT_SYNC.length) : undefined;
     if (name === EVENT_HB || sync !== undefined) {
       const heads = body.heads;
@@ -420,9 +422,10 @@ function utf8(frame: Uint8Array, field: string): string {
   }
 }
 
-function json(frame: Uint8Array): Record<string, unknown> {
-  if (frame.length > CONTROL_MAX_BYTES) {
-    throw new CodecError("json", `is longer than ${CONTROL_MAX_BYTES} bytes`, "bad-request");
+/** Parses a JSON object frame; `limit` bounds what a client may send the server. */
+function json(frame: Uint8Array, limit = CONTROL_MAX_BYTES): Record<string, unknown> {
+  if (frame.length > limit) {
+    throw new CodecError("json", `is longer than ${limit} bytes`, "bad-request");
   }
   let value: unknown;
   try {
