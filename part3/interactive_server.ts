@@ -1,15 +1,4 @@
-// node part3/interactive_server.js <ip> <post_port> <pub_port>: part 2's server, serving interactive clients too.
-import { runCli } from "../shared/cli.js";
-import { endpointArg, positional } from "../shared/args.js";
-import { serve } from "../shared/server/serve.js";
+// node part3/interactive_server.js <ip> <post_port> <pub_port>: part 2's server, which interactive clients use too.
+import { runServerCli } from "../shared/server/serve.js";
 
-await runCli<{ ip: string; post_port: string; pub_port: string }>(
-  "node part3/interactive_server.js <ip> <post_port> <pub_port>",
-  (y) => y.command("$0 <ip> <post_port> <pub_port>", "Chat server for interactive clients (ports 0: any free port)", (c) =>
-    positional(positional(positional(c, "ip", "address to listen on"), "post_port", "port for posts"), "pub_port", "port subscribers connect to")),
-  async (a) => serve("chat server", {
-    post: endpointArg(a.ip, a.post_port, "post_port", true),
-    pub: endpointArg(a.ip, a.pub_port, "pub_port", true),
-    channels: false,
-  }),
-);
+await runServerCli({ script: "part3/interactive_server.js", name: "chat server", summary: "Chat server for interactive clients", pub: true, channels: false });

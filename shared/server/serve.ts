@@ -1,18 +1,56 @@
 /**
- * What every server entry point does once its arguments are parsed: start
- * the server, print where it listens (the line tests and people wait for),
- * and stop cleanly on Ctrl-C or SIGTERM.
+ * What every server entry point does: parse <ip> and its ports, start the
+ * server, print where it listens (the line tests and people wait for), and
+ * stop cleanly on Ctrl-C or SIGTERM.
  */
-import { onShutdown } from "../cli.js";
+import { onShutdown, runCli } from "../cli.js";
+import { endpointArg, positional } from "../args.js";
 import { startChatServer, type ServerOptions } from "./chat-server.js";
+import { serverExtras, serverOptions, type ServerExtraArgs } from "./server-cli.js";
 
-/** Runs a server until SIGINT or SIGTERM; `describe` names it in the readiness line. */
-export async function serve(describe: string, options: ServerOptions, storeNote = ""): Promise<void> {
+export interface ServerCommand {
+  /** The script as typed, e.g. part2/pub_server.js. */
+  script: string;
+  /** Names the server in its readiness line. */
+  name: string;
+  summary: string;
+  /** Whether it publishes (parts 2-4) and has channels (part 4, which also takes the extra options). */
+  pub: boolean;
+  channels: boolean;
+}
+
+type Args = { ip: string; post_port?: string; pub_port?: string; port?: string } & Partial<ServerExtraArgs>;
+
+/** Runs a server command line to completion. */
+export async function runServerCli(c: ServerCommand): Promise<void> {
+  const ports = c.pub ? "<post_port> <pub_port>" : "<port>";
+  const extra = c.channels ? " [--store file.db] [--curve server.key]" : "";
+  await runCli<Args>(
+    `node ${c.script} <ip> ${ports}${extra}`,
+    (y) => y.command(`$0 <ip> ${ports}`, `${c.summary} (port 0: any free port)`, (cmd) => {
+      let b = positional(cmd, "ip", "address to listen on (127.0.0.1, or * for every interface)");
+      b = c.pub ? positional(positional(b, "post_port", "port for posts"), "pub_port", "port subscribers connect to") : positional(b, "port", "port for posts");
+      return c.channels ? serverOptions(b) : b;
+    }),
+    async (a) => {
+      const extras = c.channels ? await serverExtras(a as Args & ServerExtraArgs) : { options: {}, note: "" };
+      await serve(c.name, {
+        post: c.pub ? endpointArg(a.ip, a.post_port!, "post_port", true) : endpointArg(a.ip, a.port!, "port", true),
+        pub: c.pub ? endpointArg(a.ip, a.pub_port!, "pub_port", true) : undefined,
+        channels: c.channels,
+        ...extras.options,
+      }, extras.note);
+    },
+  );
+}
+
+/** Runs a server until SIGINT or SIGTERM; `name` appears in the readiness line. */
+export async function serve(name: string, options: ServerOptions, note = ""): Promise<void> {
   const server = await startChatServer(options);
   const where = server.pubEndpoint
     ? `posts on ${server.postEndpoint}, publishing on ${server.pubEndpoint}`
     : `posts on ${server.postEndpoint}`;
-  process.stdout.write(`${describe} listening: ${where}${storeNote} (Ctrl-C to stop)\n`);
+  process.stdout.write(`${name} listening: ${where}${note} (Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => onShutdown(async () => {
     await server.close();
     process.stdout.write(`stopped after recording ${server.store.gseq} messages\n`);

@@ -2,17 +2,10 @@
  * What the server needs from a message store. Numbering belongs to the
  * store so that a durable store can carry it across restarts.
  */
-import type { ChatMessage, Kind } from "../codec.js";
+import type { ChatMessage, PostFrames } from "../codec.js";
 
 /** A post ready to be recorded; the body is the bytes that arrived. */
-export interface NewMessage {
-  id: string;
-  channel: string;
-  user: string;
-  time: string;
-  kind: Kind;
-  body: Buffer;
-}
+export type NewMessage = Omit<PostFrames, "op">;
 
 export interface Numbers {
   seq: number;
