@@ -1,0 +1,82 @@
+/**
+ * npm run bench: every benchmark on loopback, mc_server (the real CLI
+ * process, rate limit off with --rate 0) next to bare zeromq.js baselines
+ * doing the same traffic in the same run. Prints a Markdown table and
+ * writes the figures with the machine's description to bench/results.json.
+ *
+ *   node bench/run.js [--only throughput,latency,fanout,memory,history] [--out file.json]
+ *
+ * Bounded: every wait has a limit and the whole run stops itself after
+ * five minutes.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { killAll, ROOT } from "./lib/children.js";
+import { describeMachine, load } from "./lib/machine.js";
+import { table, type Figure } from "./lib/report.js";
+import { throughput } from "./throughput.js";
+
+const LIMIT_MS = 5 * 60_000;
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  return i === -1 ? undefined : args[i + 1];
+};
+const only = flag("--only")?.split(",");
+const wanted = (name: string) => !only || only.includes(name);
+const out = flag("--out") ?? join(ROOT, "bench", "results.json");
+
+const watchdog = setTimeout(() => {
+  process.stderr.write(`bench: stopped after ${LIMIT_MS / 60_000} minutes\n`);
+  killAll();
+  process.exit(1);
+}, LIMIT_MS);
+process.on("SIGINT", () => {
+  killAll();
+  process.exit(130);
+});
+
+const tmpDir = mkdtempSync(join(tmpdir(), "mchat-bench-"));
+const started = Date.now();
+const machine = describeMachine();
+const loadStart = load();
+const figures: Figure[] = [];
+const details: Record<string, unknown> = {};
+const step = (what: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s, load ${load()[0]}] ${what}\n`);
+
+try {
+  process.stderr.write(`bench on ${machine.cpu} (${machine.cores} cores), node ${machine.node}, load ${loadStart.join(" ")}\n`);
+  if (wanted("throughput")) {
+    step("post throughput");
+    const t = await throughput({ clients: [1, 4, 16], warmupMs: 500, measureMs: 2000, rounds: 2, tmpDir });
+    figures.push(...t.figures);
+    details.throughput = t.runs;
+  }
+} catch (err) {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+} finally {
+  killAll();
+  rmSync(tmpDir, { recursive: true, force: true });
+  clearTimeout(watchdog);
+}
+
+const result = {
+  command: "npm run bench",
+  date: new Date(started).toISOString(),
+  durationS: Math.round((Date.now() - started) / 1000),
+  machine,
+  loadAverage: { start: loadStart, end: load() },
+  notes: [
+    "mc_server runs as its CLI process with --rate 0 (per-client rate limit off); its stdout is piped to the bench and drained.",
+    "Ratios are mc_server / bare; for rates higher is better, for times and bytes lower is better.",
+  ],
+  figures,
+  details,
+};
+process.stdout.write(`\n${table(figures)}\n\nLoad average at start ${loadStart.join(" ")}, at end ${result.loadAverage.end.join(" ")}; ${result.durationS} s.\n`);
+if (process.exitCode !== 1) {
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stderr.write(`wrote ${out}\n`);
+}

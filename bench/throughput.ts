@@ -1,0 +1,101 @@
+/**
+ * Post throughput: 1, 4 and 16 closed-loop REQ clients in one process, each
+ * posting 100-byte bodies, against mc_server (in memory and with --store)
+ * and against a bare REP echo server answering the same clients. Also the
+ * server's CPU time per post, read from /proc over the same window.
+ */
+import { join } from "node:path";
+import { cpuSeconds } from "./lib/proc-stats.js";
+import { startServer, startWorker, type Server } from "./lib/children.js";
+import { figure, type Figure } from "./lib/report.js";
+import { sleep } from "./lib/stats.js";
+
+export interface ThroughputOptions {
+  clients: number[];
+  warmupMs: number;
+  measureMs: number;
+  /** Each configuration is measured this many times, interleaved; the best round counts. */
+  rounds: number;
+  tmpDir: string;
+}
+
+export interface Run {
+  rate: number;
+  cpuUsPerPost: number;
+  errors: number;
+}
+
+const MC = "part4/mc_server.js";
+
+/** Runs the measurements; returns the figures and the best 16-client in-memory rate (for the loaded latency). */
+export async function throughput(o: ThroughputOptions): Promise<{ figures: Figure[]; runs: Record<string, Run[]> }> {
+  const worker = startWorker();
+  const runs: Record<string, Run[]> = {};
+  let db = 0;
+  const servers: Record<string, () => Promise<Server>> = {
+    bare: () => startServer("bench/servers/bare.js", ["echo"]),
+    memory: () => startServer(MC, ["--rate", "0"]),
+    sqlite: () => startServer(MC, ["--rate", "0", "--store", join(o.tmpDir, `throughput-${++db}.db`)]),
+  };
+  try {
+    for (let round = 0; round < o.rounds; round++) {
+      for (const clients of o.clients) {
+        for (const [kind, start] of Object.entries(servers)) {
+          const server = await start();
+          try {
+            (runs[`${kind}-${clients}`] ??= []).push(await measure(worker, server, clients, o));
+          } finally {
+            await server.stop();
+          }
+        }
+      }
+    }
+  } finally {
+    await worker.stop();
+  }
+  const best = (key: string) => runs[key]!.reduce((a, b) => (b.rate > a.rate ? b : a));
+  const figures: Figure[] = [];
+  const section = "Post throughput (REQ clients, 100-byte bodies)";
+  for (const clients of o.clients) {
+    const bare = best(`bare-${clients}`);
+    for (const kind of ["memory", "sqlite"] as const) {
+      const chat = best(`${kind}-${clients}`);
+      const target = clients === 16 ? { atLeast: kind === "memory" ? 0.85 : 0.6 } : undefined;
+      const name = `${clients} client${clients > 1 ? "s" : ""}, ${kind === "memory" ? "in memory" : "--store (SQLite)"}`;
+      figures.push(figure({ section, name, unit: "posts/s", chat: chat.rate, bare: bare.rate, ...(chat.errors ? { note: `${chat.errors} errors` } : {}) }, target));
+    }
+  }
+  for (const clients of o.clients) {
+    const bare = best(`bare-${clients}`);
+    for (const kind of ["memory", "sqlite"] as const) {
+      const chat = best(`${kind}-${clients}`);
+      figures.push(figure({
+        section: "Server CPU per post (from /proc, same runs)",
+        name: `${clients} client${clients > 1 ? "s" : ""}, ${kind === "memory" ? "in memory" : "--store (SQLite)"}`,
+        unit: "us", chat: chat.cpuUsPerPost, bare: bare.cpuUsPerPost,
+      }));
+    }
+  }
+  return { figures, runs };
+}
+
+async function measure(worker: ReturnType<typeof startWorker>, server: Server, clients: number, o: ThroughputOptions): Promise<Run> {
+  type Mark = { count: number; errors: number; atMs: number };
+  await worker.call("loopStart", { endpoint: server.post, clients, channel: "bench" });
+  try {
+    await sleep(o.warmupMs);
+    const cpu0 = cpuSeconds(server.pid);
+    const m0 = await worker.call<Mark>("loopMark");
+    await sleep(o.measureMs);
+    const m1 = await worker.call<Mark>("loopMark");
+    const cpu1 = cpuSeconds(server.pid);
+    const posts = m1.count - m0.count;
+    return {
+      rate: posts / ((m1.atMs - m0.atMs) / 1000),
+      cpuUsPerPost: posts > 0 ? ((cpu1 - cpu0) * 1e6) / posts : NaN,
+      errors: m1.errors,
+    };
+  } finally {
+    await worker.call("loopStop");
+  }
+}
