@@ -46,7 +46,8 @@ interface Waiter {
 export function run(t: TestContext, script: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   const child = spawn(process.execPath, [join(ROOT, script), ...args], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: "1", TZ: "UTC", ...env },
+    /* node --test sets FORCE_COLOR for its children when run in a terminal; a client would obey it over NO_COLOR. */
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, TZ: "UTC", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   const out: string[] = [];
