@@ -24,14 +24,15 @@ import {
   channelTopic, decodeHistoryAnswer, decodePublication, encodeControl, syncTopic, EVENTS_TOPIC,
   type ChatMessage, type Heartbeat, type Presence,
 } from "../codec.js";
-import { CodecError } from "../errors.js";
+import { ClosedError, CodecError } from "../errors.js";
 import { ALL, HISTORY_MAX } from "../limits.js";
 import { isIpv6Endpoint } from "../endpoint.js";
 import type { ReliableRequester } from "../requester.js";
 import type { CurveClientKeys } from "../curve.js";
 
 export type FeedNotice =
-  | { type: "ready"; channel: string }
+  /** Following `channel` from now on; the `history` messages just shown were its history. */
+  | { type: "ready"; channel: string; history: number }
   | { type: "silent"; sinceMs: number }
   | { type: "back" }
   | { type: "restarted" }
@@ -52,6 +53,13 @@ export interface FeedOptions {
   onNotice: (notice: FeedNotice) => void;
 }
 
+/*
+ * Posts that can be in flight when a server dies: one per posting client.
+ * Remembering the last 1,000 ids shown covers a thousand clients posting
+ * at the moment of the crash, for 1,000 short strings of memory.
+ */
+const RECENT_IDS = 1000;
+
 export class Feed {
   private readonly sub: Subscriber;
   private readonly followed = new Set<string>();
@@ -62,6 +70,11 @@ export class Feed {
   /** Live messages held while history is being fetched. */
   private held: ChatMessage[] = [];
   private busy = 0;
+  /** Ids of the newest messages shown, to recognise a post retried into a restarted server. */
+  private readonly recent: string[] = [];
+  private recentAt = 0;
+  /** After a restart without a store: ids shown before it. */
+  private before = new Set<string>();
   private heardAt = Date.now();
   private silent = false;
   private readonly timer: NodeJS.Timeout;
@@ -108,8 +121,8 @@ export class Feed {
     try {
       this.sub.subscribe(channel === ALL ? "" : channelTopic(channel));
       await this.sync();
-      await this.loadHistory(channel);
-      this.options.onNotice({ type: "ready", channel });
+      const history = await this.loadHistory(channel);
+      this.options.onNotice({ type: "ready", channel, history });
     } finally {
       this.busy--;
       this.release();
@@ -177,15 +190,18 @@ export class Feed {
     });
   }
 
-  private async loadHistory(channel: string): Promise<void> {
+  /** Shows a channel's recent history; returns how many messages that was. */
+  private async loadHistory(channel: string): Promise<number> {
     const queries = this.options.queries;
-    if (!queries) return;
+    if (!queries) return 0;
     // With ALL followed, ALL's stream already covers this channel: only learn its head.
     const limit = channel !== ALL && this.followed.has(ALL) ? 0 : Math.min(this.options.history, HISTORY_MAX);
     const answer = decodeHistoryAnswer(await queries.request(encodeControl({ op: "history", query: { channel, limit } })));
     this.checkEpoch(answer.epoch);
-    for (const m of answer.messages) this.show(m, true);
+    let shown = 0;
+    for (const m of answer.messages) if (this.show(m, true)) shown++;
     this.advance(channel, answer.head);
+    return shown;
   }
 
   private live(m: ChatMessage): void {
@@ -243,7 +259,15 @@ export class Feed {
         }
       }
     } catch (err) {
-      if (!this.sub.closed) throw err;
+      /*
+       * Closed: the client is quitting. Anything else (a refusal, a bad
+       * answer) would come back on every retry: count the range as lost and
+       * go on, rather than hold live messages for ever or crash.
+       */
+      if (err instanceof ClosedError || this.sub.closed) return;
+      const reached = this.lastOf(stream);
+      if (upTo > reached) this.options.onNotice({ type: "lost", channel: stream, count: upTo - reached });
+      this.advance(stream, upTo);
     } finally {
       this.busy--;
       this.release();
@@ -265,14 +289,20 @@ export class Feed {
     }
   }
 
-  private show(m: ChatMessage, fromHistory: boolean): void {
+  /** Shows a message unless it was shown already; returns whether it was. */
+  private show(m: ChatMessage, fromHistory: boolean): boolean {
     const stream = this.streamOf(m);
     const n = stream === ALL ? m.gseq : m.seq;
-    if (n <= this.lastOf(stream)) return;
-    if (!this.followed.has(m.channel) && !this.followed.has(ALL)) return;
+    if (n <= this.lastOf(stream)) return false;
+    if (!this.followed.has(m.channel) && !this.followed.has(ALL)) return false;
     this.lastG = Math.max(this.lastG, m.gseq);
     this.lastSeq.set(m.channel, Math.max(this.lastSeq.get(m.channel) ?? 0, m.seq));
+    // A post whose ack died with the old server was retried into the new one: shown already.
+    if (this.before.size > 0 && this.before.has(m.id)) return false;
+    this.recent[this.recentAt] = m.id;
+    this.recentAt = (this.recentAt + 1) % RECENT_IDS;
     this.options.onMessage(m, fromHistory);
+    return true;
   }
 
   private streamOf(m: ChatMessage): string {
@@ -296,6 +326,7 @@ export class Feed {
     if (!restarted) return false;
     this.lastG = 0;
     for (const c of this.lastSeq.keys()) this.lastSeq.set(c, 0);
+    this.before = new Set(this.recent);
     this.held = this.held.filter((m) => m.epoch === epoch);
     this.options.onNotice({ type: "restarted" });
     return true;
