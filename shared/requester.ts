@@ -85,7 +85,16 @@ export class ReliableRequester {
         job.reject(new ServerUnreachableError(this.endpoint, Date.now() - job.started));
         continue;
       }
-      const reply = await this.attempt(job.frames, wait);
+      let reply: Buffer[] | undefined;
+      try {
+        reply = await this.attempt(job.frames, wait);
+      } catch (err) {
+        // Not a lost reply (those are retried) but an error no retry mends: fail this request, never stall the queue.
+        this.dropSocket();
+        if (this.jobs[0] === job) this.jobs.shift();
+        job.reject(err instanceof Error ? err : new Error(String(err)));
+        continue;
+      }
       if (this.closed) break;
       if (reply === undefined) {
         this.setReachable(false);
