@@ -4,16 +4,19 @@
  * the SUB receive loop never wait on each other).
  */
 import { randomBytes } from "node:crypto";
-import { decodeControlAnswer, encodeControl, type ChannelsAnswer, type ChatMessage, type HelloAnswer, type WhoAnswer } from "../codec.js";
+import {
+  decodeControlAnswer, encodeControl, type ChannelsAnswer, type ChatMessage, type ControlRequest, type HelloAnswer, type WhoAnswer,
+} from "../codec.js";
 import { ClosedError, RejectedError, ServerUnreachableError } from "../errors.js";
 import { ALL } from "../limits.js";
 import { ReliableRequester } from "../requester.js";
-import { displaySince, displayTime, nowIso } from "../time.js";
-import { checkViewChannel } from "../validate.js";
+import { nowIso } from "../time.js";
 import type { CurveClientKeys } from "../curve.js";
-import { COMMANDS, complete, helpLines, parseInput, type CommandInfo } from "./commands.js";
+import { handleLine, type ChatState } from "./chat-commands.js";
+import { commandsFor, complete } from "./commands.js";
 import { Feed, type FeedNotice } from "./feed.js";
-import { lineParts } from "./format.js";
+import { lineParts, messageFlags } from "./format.js";
+import { noticeLine } from "./notices.js";
 import { Poster, type PostResult } from "./poster.js";
 import { createScreen, type Screen } from "./screen.js";
 import { createStyle } from "./style.js";
@@ -41,15 +44,16 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   const session = randomBytes(4).toString("hex");
   let counter = 0;
   let current = o.channel;
-  const present = new Set<string>([o.user]);
-  const available: CommandInfo[] = COMMANDS.filter((c) => o.channels || !c.channels);
+  const available = commandsFor(o.channels);
+  // What Tab completes: names heard and channels seen.
+  const known = { names: new Set<string>(), channels: new Set<string>(o.channel === ALL ? [] : [o.channel]) };
   const screen: Screen = createScreen({
     input: o.input ?? process.stdin,
     output: o.output ?? process.stdout,
     errors: o.errors ?? process.stderr,
     interactive: o.interactive,
     style: createStyle(o.color),
-    completer: (line) => complete(line, [...present], available),
+    completer: (line) => complete(line, { names: [...known.names].filter((n) => n !== o.user), channels: [...known.channels] }, available),
   });
 
   let outage = false;
@@ -59,7 +63,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     onStatus: (up) => {
       if (!up && !outage) {
         outage = true;
-        screen.notice(`the server at ${o.post} is not answering; your messages are kept and will be sent when it is back`);
+        screen.warning(`the server at ${o.post} is not answering; your messages are kept and will be sent when it is back`);
       } else if (up && outage) {
         outage = false;
         const queued = poster.pending;
@@ -71,7 +75,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   const queries = new ReliableRequester({ endpoint: o.post, curve: o.curve });
 
   const poster = new Poster(posts, (r: PostResult) => {
-    if ("error" in r) screen.notice(`not posted (${r.error.sentence}): ${r.post.body}`);
+    if ("error" in r) screen.warning(`not posted (${r.error.sentence}): ${r.post.body}`);
   });
 
   const showChannel = () => o.channels && (feed.channels.length > 1 || feed.channels.includes(ALL));
@@ -82,21 +86,18 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     history: o.history,
     curve: o.curve,
     onMessage: (m: ChatMessage, history: boolean) => {
-      present.add(m.user);
-      screen.message(lineParts(m, showChannel()), {
-        history,
-        own: m.id.startsWith(`${session}-`),
-        mention: m.user !== o.user && mentions(m.body, o.user),
-      });
+      known.names.add(m.user);
+      screen.message(lineParts(m, showChannel()), messageFlags(m, o.user, history));
     },
     onNotice: (n: FeedNotice) => {
-      const text = noticeText(n, o, ready);
-      if (n.type === "ready") ready = true;
       if (n.type === "presence") {
-        if (n.presence.event === "join") present.add(n.presence.user);
-        if (n.presence.user === o.user) return;
+        if (n.presence.event === "join") known.names.add(n.presence.user);
+        else known.names.delete(n.presence.user);
       }
-      if (text) screen.notice(text);
+      const line = noticeLine(n, { pub: o.pub, user: o.user, interactive: o.interactive, ready, current, style: screen.style });
+      if (n.type === "ready") ready = true;
+      if (line?.warning) screen.warning(line.text);
+      else if (line) screen.notice(line.text);
     },
   });
 
@@ -127,104 +128,70 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     if (!up && giveUp) giveUpTimer = setTimeout(giveUp, o.giveUpMs);
   };
 
+  /* Settles once the channels followed so far are shown and the server knows this client is in them (so /who lists it). */
+  let announced: Promise<void> = Promise.resolve();
   const follow = (channel: string) => {
-    feed.follow(channel).then(() => void hello(), (err) => {
-      if (!(err instanceof ClosedError)) screen.notice(`could not load #${channel}: ${String(err)}`);
+    const following = feed.follow(channel).then(() => hello(), (err) => {
+      if (!(err instanceof ClosedError)) screen.warning(`could not load ${channel}: ${String(err)}`);
     });
+    announced = Promise.all([announced, following]).then(() => undefined);
+    return following;
   };
 
   screen.setChannel(current);
   follow(current);
 
-  const answer = async <T>(frames: string[]): Promise<T | undefined> => {
+  /* A command waits for the server at most this long, and never once the person has left. */
+  const patience = <T>(promise: Promise<T>, ms: number): Promise<T | undefined> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms).unref()));
+    return Promise.race([promise, timeout, screen.left.then(() => undefined)]).finally(() => clearTimeout(timer));
+  };
+  const ask = async <T>(request: ControlRequest, quiet = false): Promise<T | undefined> => {
     try {
-      return decodeControlAnswer<T>(await queries.request(frames, { timeoutMs: 5000 }));
+      return await patience(queries.request(encodeControl(request), { timeoutMs: 5000 }).then((r) => decodeControlAnswer<T>(r)), 6000);
     } catch (err) {
-      if (err instanceof RejectedError || err instanceof ServerUnreachableError) screen.notice(err.message);
-      else if (!(err instanceof ClosedError)) throw err;
+      if (!(err instanceof RejectedError || err instanceof ServerUnreachableError || err instanceof ClosedError)) throw err;
+      if (!quiet && !(err instanceof ClosedError)) screen.warning(err.message);
       return undefined;
     }
   };
 
-  const command = async (name: string, arg: string): Promise<boolean> => {
-    switch (name) {
-      case "quit":
-        return false;
-      case "help":
-        screen.output(["Commands:", ...helpLines(available)]);
-        break;
-      case "me":
-        screen.notice("usage: /me <action>, e.g. /me waves");
-        break;
-      case "who": {
-        await firstHello; // so that this client is among those listed
-        const a = await answer<WhoAnswer>(encodeControl({ op: "who", channel: current }));
-        if (a) {
-          for (const u of a.users) present.add(u.user);
-          screen.output([`In #${current}: ${a.users.map((u) => `${u.user} (since ${displaySince(u.since)})`).join(", ") || "nobody"}`]);
-        }
-        break;
-      }
-      case "channels": {
-        await firstHello;
-        const a = await answer<ChannelsAnswer>(encodeControl({ op: "channels" }));
-        if (a) {
-          screen.output(a.channels.length === 0 ? ["No channels yet."] : a.channels.map((c) =>
-            `  #${c.name}  ${c.messages} message${c.messages === 1 ? "" : "s"}, ${c.users} user${c.users === 1 ? "" : "s"} here${feed.channels.includes(c.name) ? " (following)" : ""}`));
-        }
-        break;
-      }
-      case "history": {
-        const n = arg === "" ? 20 : Number(arg);
-        if (!Number.isInteger(n) || n < 1 || n > 1000) {
-          screen.notice("usage: /history [N], N from 1 to 1000");
-          break;
-        }
-        const a = await answer<{ messages: ChatMessage[] }>(encodeControl({ op: "history", query: { channel: current, limit: n } }));
-        if (a) {
-          screen.output([`Last ${a.messages.length} messages of #${current}:`]);
-          for (const m of a.messages) screen.message(lineParts(m, current === ALL), { history: true, own: m.id.startsWith(`${session}-`), mention: false });
-        }
-        break;
-      }
-      case "join": {
-        const channel = arg.replace(/^#/, "");
-        try {
-          checkViewChannel(channel);
-        } catch (err) {
-          screen.notice(`cannot join '${arg}': ${(err as Error).message}`);
-          break;
-        }
-        if (channel !== ALL) current = channel;
-        screen.setChannel(current);
-        if (!feed.channels.includes(channel)) follow(channel);
-        else if (channel !== ALL) screen.notice(`now posting to #${channel}`);
-        break;
-      }
-      case "leave": {
-        const channel = (arg === "" ? current : arg).replace(/^#/, "");
-        if (!feed.channels.includes(channel)) {
-          screen.notice(`you are not following #${channel}`);
-          break;
-        }
-        if (feed.channels.length === 1) {
-          screen.notice("that is your only channel; /join another first, or /quit");
-          break;
-        }
-        feed.unfollow(channel);
-        if (channel === current) current = feed.channels.find((c) => c !== ALL) ?? ALL;
-        screen.setChannel(current);
-        screen.notice(`left #${channel}${channel !== current ? `; posting to #${current}` : ""}`);
-        void hello();
-        break;
-      }
-    }
-    return true;
+  // Tab completion also knows who was here before this client and which channels exist.
+  if (o.interactive) {
+    void firstHello.then(async () => {
+      const who = await ask<WhoAnswer>({ op: "who", channel: current }, true);
+      for (const u of who?.users ?? []) known.names.add(u.user);
+      const list = await ask<ChannelsAnswer>({ op: "channels" }, true);
+      for (const c of list?.channels ?? []) known.channels.add(c.name);
+    });
+  }
+
+  const state: ChatState = {
+    user: o.user,
+    screen,
+    available,
+    get current() {
+      return current;
+    },
+    set current(channel) {
+      current = channel;
+    },
+    followed: () => feed.channels,
+    follow: async (channel) => void (await patience(follow(channel), 5000)),
+    unfollow: (channel) => feed.unfollow(channel),
+    post: (body, kind) => send(body, kind),
+    ask,
+    settled: async () => void (await patience(Promise.all([poster.idle(), announced]), 5000)),
+    announce: () => {
+      announced = Promise.all([announced, hello()]).then(() => undefined);
+    },
+    known,
   };
 
   const send = (body: string, kind: "say" | "me") => {
     if (current === ALL) {
-      screen.notice("ALL is read-only: it shows every channel; /join a channel to post there");
+      screen.warning("ALL is read-only: it shows every channel; /join a channel to post there");
       return;
     }
     poster.send({ id: `${session}-${++counter}`, channel: current, user: o.user, time: nowIso(), kind, body });
@@ -239,11 +206,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   process.on("SIGTERM", quit);
 
   for await (const line of screen.lines()) {
-    const input = parseInput(line, available);
-    if (input.type === "post") send(input.body, "say");
-    else if (input.type === "me") send(input.body, "me");
-    else if (input.type === "unknown") screen.notice(`unknown command /${input.name}; /help lists the commands (//${input.name} posts it as text)`);
-    else if (input.type === "command" && !(await command(input.name, input.arg))) break;
+    if (!(await handleLine(state, line))) break;
   }
 
   // End of input: piped lines still queued get delivered, within reason.
@@ -277,38 +240,4 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   }
   if (screen.interactive) (o.output ?? process.stdout).write("bye\n");
   return 0;
-}
-
-/** Whether `body` mentions `user` as a word (case-insensitive). */
-export function mentions(body: string, user: string): boolean {
-  const b = body.toLowerCase();
-  const u = user.toLowerCase();
-  let i = b.indexOf(u);
-  while (i !== -1) {
-    const before = i === 0 ? "" : b[i - 1]!;
-    const after = b[i + u.length] ?? "";
-    if (!/[\p{L}\p{N}_]/u.test(before) && !/[\p{L}\p{N}_]/u.test(after)) return true;
-    i = b.indexOf(u, i + 1);
-  }
-  return false;
-}
-
-function noticeText(n: FeedNotice, o: ChatClientOptions, ready: boolean): string | undefined {
-  switch (n.type) {
-    case "ready":
-      if (ready) return n.channel === ALL ? "now following ALL (read-only)" : `now following #${n.channel}; posts go to the channel in the prompt`;
-      return `connected to ${o.pub} as ${o.user} in #${n.channel}${n.channel === ALL ? " (read-only: every channel)" : ""}${o.interactive ? "; /help lists the commands" : ""}`;
-    case "silent":
-      return ready
-        ? `no heartbeat from the server since ${displayTime(new Date(n.sinceMs).toISOString())}; messages may be delayed`
-        : `waiting for the server at ${o.pub} ...`;
-    case "back":
-      return ready ? "the server's heartbeat is back" : undefined;
-    case "restarted":
-      return "the server restarted without a store: numbering starts over";
-    case "lost":
-      return `${n.count} message${n.count === 1 ? "" : "s"} of #${n.channel} could not be recovered from the server`;
-    case "presence":
-      return `${n.presence.user} ${n.presence.event === "join" ? "joined" : "left"} #${n.presence.channel}`;
-  }
 }

@@ -33,7 +33,8 @@ export function clientOptions<T>(y: Argv<T>) {
 export function startClient(a: ClientArgs, channel: string, channels: boolean): Promise<number> {
   const history = Number(a.history);
   const giveUp = Number(a["give-up"]);
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  /* A dumb terminal cannot move the cursor: it gets plain lines, as a pipe does. */
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && process.env.TERM !== "dumb";
   const options = {
     post: endpointArg(a.ip, a.post_port, "post_port", false),
     pub: endpointArg(a.ip, a.pub_port, "pub_port", false),
@@ -43,7 +44,7 @@ export function startClient(a: ClientArgs, channel: string, channels: boolean): 
     history: Number.isInteger(history) && history >= 0 && history <= 1000 ? history : usage("--history takes a number from 0 to 1000"),
     giveUpMs: giveUp > 0 ? giveUp * 1000 : usage("--give-up takes a number of seconds"),
     curve: a["server-key"] === undefined ? undefined : clientKeys(a["server-key"]),
-    color: interactive && useColor({ isTTY: Boolean(process.stdout.isTTY), env: process.env, flag: a.color }),
+    color: useColor({ isTTY: interactive, env: process.env, flag: a.color }),
     interactive,
   };
   return runChatClient(options);

@@ -1,9 +1,10 @@
 /**
- * How a message reads. Plain lines are the assignment's
+ * How a message reads, before any colour. Plain lines are the assignment's
  * `username: message (time)`; `#channel ` goes in front where more than one
  * channel is visible, and an action reads `* username waves (time)`.
  */
 import type { ChatMessage } from "../codec.js";
+import { ALL } from "../limits.js";
 import { displayTime } from "../time.js";
 
 export interface LineParts {
@@ -12,6 +13,22 @@ export interface LineParts {
   body: string;
   time: string;
   action: boolean;
+}
+
+/** How a message relates to the person reading it. */
+export interface MessageFlags {
+  /** Shown from the server's history rather than live. */
+  history: boolean;
+  /** Posted under the reader's own name. */
+  own: boolean;
+  /** Where the body names the reader; empty when it does not (or when the reader wrote it). */
+  mentions: readonly Span[];
+}
+
+/** The flags of a message for `reader`. */
+export function messageFlags(m: ChatMessage, reader: string, history: boolean): MessageFlags {
+  const own = m.user === reader;
+  return { history, own, mentions: own ? [] : mentionSpans(m.body, reader) };
 }
 
 /** The parts of a message's line; `showChannel` adds its channel. */
@@ -23,4 +40,28 @@ export function lineParts(m: ChatMessage, showChannel: boolean): LineParts {
 export function plainLine(p: LineParts): string {
   const where = p.channel === undefined ? "" : `#${p.channel} `;
   return p.action ? `${where}* ${p.user} ${p.body} (${p.time})` : `${where}${p.user}: ${p.body} (${p.time})`;
+}
+
+/** How a channel is named to a person: `#dev`, but ALL is not a channel. */
+export function channelLabel(channel: string): string {
+  return channel === ALL ? "ALL" : `#${channel}`;
+}
+
+/** A count with its noun: `1 message`, `3 messages`. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** A [start, end) range of characters in a string. */
+export type Span = readonly [number, number];
+
+/**
+ * Where `body` names `user` as a whole word, case-insensitively ("kyle",
+ * "@kyle", "Kyle:" but not "kyleigh"): the spans a terminal highlights.
+ */
+export function mentionSpans(body: string, user: string): Span[] {
+  if (user === "") return [];
+  const escaped = user.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const re = new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, "giu");
+  return [...body.matchAll(re)].map((m) => [m.index, m.index + m[0].length] as const);
 }

@@ -1,66 +1,112 @@
 /**
- * Colour for the terminal client. Each user's name has a stable colour (a
+ * How the terminal client looks. Each user's name has a stable colour (a
  * hash of the name onto a palette, as WeeChat does), the user's own lines
- * are marked, mentions stand out, history is dimmed.
+ * and lines that mention them carry a mark in the left gutter (so they
+ * stand out without colour too), the mention itself is highlighted, history
+ * is dimmed.
  *
- * Whether to colour at all follows the usual conventions: never when stdout
- * is not a terminal, with NO_COLOR set (chalk does not read it), with
- * --no-color or TERM=dumb; FORCE_COLOR forces it.
+ * Whether to colour at all follows the usual conventions: --color or
+ * --no-color decides; else FORCE_COLOR forces it (FORCE_COLOR=0 forbids it);
+ * else never with NO_COLOR set (chalk does not read it), with TERM=dumb, or
+ * when the client is not talking to a terminal.
  */
-import { Chalk, type ChalkInstance } from "chalk";
-import type { LineParts } from "./format.js";
-import type { MessageFlags } from "./screen.js";
+import { Chalk, type ChalkInstance, type ForegroundColorName } from "chalk";
+import { plainLine, type LineParts, type MessageFlags, type Span } from "./format.js";
 
+/** The paint every part of the screen uses; without colour each function returns its text unchanged. */
 export interface Style {
+  readonly color: boolean;
+  /** A user's name in its own colour. */
   name(user: string): string;
+  /** A status line from the client itself. */
   notice(text: string): string;
+  /** A status line about something that went wrong. */
+  warning(text: string): string;
   prompt(text: string): string;
+  /** Secondary text: times, counts. */
+  dim(text: string): string;
   chalk: ChalkInstance;
 }
 
 export interface ColorInputs {
+  /** Whether the client runs in a terminal (stdin and stdout both TTYs). */
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
   /** --color / --no-color from the command line, when given. */
   flag?: boolean | undefined;
 }
 
-/** Whether to colour, by the conventions above (the flag wins over the environment). */
+/** Whether to colour, by the conventions above. */
 export function useColor({ isTTY, env, flag }: ColorInputs): boolean {
   if (flag !== undefined) return flag;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") return true;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== "0" && force.toLowerCase() !== "false";
+  /* no-color.org: set and not empty. */
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   if (env.TERM === "dumb") return false;
   return isTTY;
 }
 
-const PALETTE = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96] as const;
+/* Both shades of six hues; no black or white, which vanish on one background or the other. */
+const PALETTE: readonly ForegroundColorName[] = [
+  "red", "green", "yellow", "blue", "magenta", "cyan",
+  "redBright", "greenBright", "yellowBright", "blueBright", "magentaBright", "cyanBright",
+];
 
-/** The palette index of a name: stable across runs and machines. */
+/** The palette index of a name: the same on every run and machine, so people learn each other's colours. */
 export function nameColorIndex(user: string): number {
-  let h = 0;
-  for (const ch of user) h = (Math.imul(h, 31) + ch.codePointAt(0)!) >>> 0;
+  let h = 5381; // djb2, as WeeChat's nick colours
+  for (const ch of user) h = (Math.imul(h, 33) + ch.codePointAt(0)!) >>> 0;
   return h % PALETTE.length;
 }
 
+/** The style for a screen, with or without colour. */
 export function createStyle(color: boolean): Style {
   const chalk = new Chalk({ level: color ? 1 : 0 });
   return {
+    color,
     chalk,
-    name: (user) => (color ? `\u001b[${PALETTE[nameColorIndex(user)]}m${user}\u001b[39m` : user),
-    notice: (text) => chalk.dim(text),
+    name: (user) => chalk[PALETTE[nameColorIndex(user)]!](user),
+    notice: (text) => chalk.dim(`-!- ${text}`),
+    warning: (text) => `${chalk.yellow.bold("-!-")} ${text}`,
     prompt: (text) => chalk.bold(text),
+    dim: (text) => chalk.dim(text),
   };
 }
 
-/** A message line for the terminal. */
+/** Gutter marks: the reader's own lines, and lines that mention the reader. */
+export const OWN_MARK = ">";
+export const MENTION_MARK = "!";
+
+/**
+ * A message line for the terminal: a one-character gutter, the time, the
+ * channel where several are visible, the name, the body. Continuation lines
+ * of a multi-line body are indented past the time.
+ */
 export function styledLine(p: LineParts, flags: MessageFlags, style: Style): string {
   const { chalk } = style;
-  const where = p.channel === undefined ? "" : `${chalk.dim(`#${p.channel}`)} `;
-  const time = chalk.dim(p.time);
+  const mentioned = flags.mentions.length > 0;
+  const gutter = flags.own ? chalk.bold(OWN_MARK) : mentioned ? chalk.yellow.bold(MENTION_MARK) : " ";
+  const where = p.channel === undefined ? "" : `#${p.channel} `;
   const name = flags.own ? chalk.bold(style.name(p.user)) : style.name(p.user);
-  const body = flags.mention ? chalk.inverse(p.body) : p.body;
-  const own = flags.own ? chalk.dim(">") : " ";
-  const line = p.action ? `${own}${time} ${where}* ${name} ${body}` : `${own}${time} ${where}${name}: ${body}`;
-  return flags.history ? chalk.dim(`${line}`) : line;
+  const indent = " ".repeat(2 + p.time.length + 1);
+  const body = highlight(p.body, flags.mentions, chalk).replaceAll("\n", `\n${indent}`);
+  const text = p.action ? `* ${name} ${body}` : `${name}: ${body}`;
+  const line = `${gutter} ${chalk.dim(p.time)} ${where}${text}`;
+  return flags.history ? chalk.dim(line) : line;
+}
+
+/** A message line for piped output: the plain line, with the name coloured when colour is forced. */
+export function pipedLine(p: LineParts, style: Style): string {
+  return style.color ? plainLine({ ...p, user: style.name(p.user) }) : plainLine(p);
+}
+
+function highlight(body: string, spans: readonly Span[], chalk: ChalkInstance): string {
+  let out = "";
+  let at = 0;
+  for (const [start, end] of spans) {
+    out += body.slice(at, start) + chalk.inverse.bold(body.slice(start, end));
+    at = end;
+  }
+  return out + body.slice(at);
 }

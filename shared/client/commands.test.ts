@@ -1,0 +1,74 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { COMMANDS, commandsFor, complete, helpLines, parseInput, unknownHint } from "./commands.js";
+
+const PART3 = commandsFor(false);
+const PART4 = commandsFor(true);
+
+test("a typed line is a post, an action or a command", () => {
+  const cases: [string, ReturnType<typeof parseInput>][] = [
+    ["hello", { type: "post", body: "hello" }],
+    ["  spaced  ", { type: "post", body: "  spaced  " }],
+    ["", { type: "empty" }],
+    ["   ", { type: "empty" }],
+    ["//slash", { type: "post", body: "/slash" }],
+    ["//", { type: "post", body: "/" }],
+    ["/me waves", { type: "me", body: "waves" }],
+    ["/ME  waves  ", { type: "me", body: "waves" }],
+    ["/me", { type: "command", name: "me", arg: "" }],
+    ["/who", { type: "command", name: "who", arg: "" }],
+    ["/History 5", { type: "command", name: "history", arg: "5" }],
+    ["/join  #ops ", { type: "command", name: "join", arg: "#ops" }],
+    ["/quit", { type: "command", name: "quit", arg: "" }],
+    ["/frob x", { type: "unknown", name: "frob" }],
+    ["/", { type: "unknown", name: "" }],
+    ["/ hi", { type: "unknown", name: "" }],
+  ];
+  for (const [line, expected] of cases) assert.deepEqual(parseInput(line, PART4), expected, line);
+});
+
+test("part 3 has no /join or /leave: they get a hint that says why, never a post", () => {
+  assert.deepEqual(parseInput("/join ops", PART3), { type: "unknown", name: "join" });
+  assert.equal(unknownHint("join", PART3), "/join needs channels: this client has one channel (part 4's mc_client has /join and /leave)");
+  assert.equal(unknownHint("LEAVE", PART3), "/leave needs channels: this client has one channel (part 4's mc_client has /join and /leave)");
+  assert.equal(unknownHint("frob", PART4), "unknown command /frob; /help lists the commands (//frob posts it as text)");
+  assert.equal(unknownHint("", PART4), "a line starting with / is a command; /help lists them (//text posts /text)");
+});
+
+test("/help lists every command once, one line each, descriptions in one column, //text included", () => {
+  for (const available of [PART3, PART4]) {
+    const lines = helpLines(available);
+    assert.equal(lines[0], "Commands:");
+    const rows = lines.slice(1, -1);
+    assert.deepEqual(rows.map((l) => /^ {2}(\/\/?\w*)/.exec(l)![1]), [...available.map((c) => `/${c.name}`), "//text"]);
+    const columns = new Set(rows.map((l) => /^ {2}\S+(?: \S+)? +/.exec(l)![0].length));
+    assert.equal(columns.size, 1, `descriptions start in one column:\n${lines.join("\n")}`);
+    for (const l of lines) assert.ok(l.length <= 80, `fits 80 columns: ${l}`);
+  }
+  assert.equal(helpLines(PART4).length, COMMANDS.length + 3);
+  assert.ok(!helpLines(PART3).some((l) => /\/join|\/leave/.test(l.split("  ").filter(Boolean)[0]!)));
+  assert.deepEqual(helpLines(PART4).slice(-2), [
+    "  //text            post text that starts with /",
+    "Tab completes commands, channels and names; Up and Down recall earlier lines.",
+  ]);
+});
+
+test("Tab completes commands, then channels after /join and /leave, then names", () => {
+  const known = { names: ["dana", "dan", "Eve", "otto"], channels: ["dev", "devops", "ops"] };
+  assert.deepEqual(complete("/jo", known, PART4), [["/join "], "/jo"]);
+  assert.deepEqual(complete("/JO", known, PART4), [["/join "], "/JO"]);
+  assert.deepEqual(complete("/h", known, PART4), [["/help", "/history"], "/h"]);
+  assert.deepEqual(complete("/jo", known, PART3), [[], "/jo"]);
+  assert.deepEqual(complete("/join o", known, PART4), [["ops "], "o"]);
+  assert.deepEqual(complete("/join #de", known, PART4), [["#dev", "#devops"], "#de"]);
+  assert.deepEqual(complete("/leave dev", known, PART4), [["dev", "devops"], "dev"]);
+  // A name at the start of a line is addressed to: "name: ".
+  assert.deepEqual(complete("ot", known, PART4), [["otto: "], "ot"]);
+  assert.deepEqual(complete("e", known, PART4), [["Eve: "], "e"]);
+  assert.deepEqual(complete("hi ot", known, PART4), [["otto "], "ot"]);
+  assert.deepEqual(complete("thanks @ot", known, PART4), [["@otto "], "@ot"]);
+  assert.deepEqual(complete("/me pokes ot", known, PART4), [["otto "], "ot"]);
+  assert.deepEqual(complete("da", known, PART4), [["dan", "dana"], "da"]);
+  assert.deepEqual(complete("zz", known, PART4), [[], "zz"]);
+  assert.deepEqual(complete("hi ", known, PART4), [[], ""]);
+});

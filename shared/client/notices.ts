@@ -1,0 +1,58 @@
+/**
+ * The status lines the interactive clients show for what their feed
+ * reports: connecting, following a channel, the server going quiet and
+ * coming back, people joining and leaving. Piped output carries them on
+ * stderr, word for word, so scripts can wait for them.
+ */
+import { ALL } from "../limits.js";
+import { displayTime } from "../time.js";
+import type { FeedNotice } from "./feed.js";
+import { channelLabel, plural } from "./format.js";
+import type { Style } from "./style.js";
+
+export interface NoticeContext {
+  pub: string;
+  user: string;
+  interactive: boolean;
+  /** Whether the first channel is shown already (later "ready" notices are /join's). */
+  ready: boolean;
+  /** The channel posts go to. */
+  current: string;
+  style: Style;
+}
+
+export interface NoticeLine {
+  text: string;
+  /** Something went wrong, rather than news. */
+  warning: boolean;
+}
+
+/** The line a feed notice shows, if any. */
+export function noticeLine(n: FeedNotice, c: NoticeContext): NoticeLine | undefined {
+  const info = (text: string): NoticeLine => ({ text, warning: false });
+  const warn = (text: string): NoticeLine => ({ text, warning: true });
+  switch (n.type) {
+    case "ready": {
+      // Where history ends, right after its lines: the one marking plain output has (a terminal also dims them).
+      const history = n.history === 0 ? "" : `; the ${n.history === 1 ? "message above is" : `${n.history} messages above are`} history`;
+      if (c.ready) {
+        if (n.channel === ALL) return info(`now following ALL (read-only: every channel's messages)${history}`);
+        return info(`now following #${n.channel}${history}${n.channel === c.current ? "; your posts go there" : ""}`);
+      }
+      return info(`connected to ${c.pub} as ${c.user} in ${channelLabel(n.channel)}${n.channel === ALL ? " (read-only: every channel)" : ""}${history}${c.interactive ? "; /help lists the commands" : ""}`);
+    }
+    case "silent":
+      return c.ready
+        ? warn(`no heartbeat from the server since ${displayTime(new Date(n.sinceMs).toISOString())}; messages may be delayed`)
+        : warn(`waiting for the server at ${c.pub} ...`);
+    case "back":
+      return c.ready ? info("the server's heartbeat is back") : undefined;
+    case "restarted":
+      return warn("the server restarted without a store: numbering starts over");
+    case "lost":
+      return warn(`${plural(n.count, "message")} of ${channelLabel(n.channel)} could not be recovered from the server`);
+    case "presence":
+      if (n.presence.user === c.user) return undefined;
+      return info(`${c.style.name(n.presence.user)} ${n.presence.event === "join" ? "joined" : "left"} #${n.presence.channel}`);
+  }
+}
