@@ -90,6 +90,35 @@ export class ClosedError extends Error {
   }
 }
 
+/** Why a connection can never be set up (see shared/handshake-watch.ts). */
+export type HandshakeFailure = "needs-key" | "not-encrypted" | "wrong-key" | "protocol";
+
+/** The server and this client cannot agree on security: retrying will not help. */
+export class HandshakeError extends Error {
+  override name = "HandshakeError";
+  constructor(
+    readonly endpoint: string,
+    readonly reason: HandshakeFailure,
+    /** libzmq's code for it, e.g. ERR_ZMTP_MECHANISM_MISMATCH or EPIPE. */
+    readonly detail: string | undefined,
+  ) {
+    super(handshakeSentence(endpoint, reason, detail));
+  }
+}
+
+function handshakeSentence(endpoint: string, reason: HandshakeFailure, detail: string | undefined): string {
+  switch (reason) {
+    case "needs-key":
+      return `the server at ${endpoint} only accepts encrypted (CURVE) connections: give its public key with --server-key`;
+    case "not-encrypted":
+      return `the server at ${endpoint} does not use encryption: leave out --server-key`;
+    case "wrong-key":
+      return `the server at ${endpoint} refused the encryption handshake: --server-key is not its public key`;
+    case "protocol":
+      return `the handshake with ${endpoint} failed (${detail ?? "protocol error"}): is it a chat server?`;
+  }
+}
+
 /** A zeromq.js error carries the libzmq errno name in `code`. */
 export function zmqErrorCode(err: unknown): string | undefined {
   const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;

@@ -6,7 +6,8 @@
  * Requests queue behind each other, which keeps each sender's posts in order.
  */
 import { Request } from "zeromq";
-import { ClosedError, ServerUnreachableError, zmqErrorCode } from "./errors.js";
+import { ClosedError, ServerUnreachableError, zmqErrorCode, type HandshakeError } from "./errors.js";
+import { watchHandshakes } from "./handshake-watch.js";
 import { isIpv6Endpoint } from "./endpoint.js";
 import type { CurveClientKeys } from "./curve.js";
 
@@ -18,6 +19,12 @@ export interface RequesterOptions {
   curve?: CurveClientKeys | undefined;
   /** Hears when the server stops answering (false) and answers again (true). */
   onStatus?: (reachable: boolean) => void;
+  /**
+   * Hears, once, that the handshake can never succeed (wrong or missing
+   * server key). Called before pending requests reject with the error, so a
+   * listener that closes the requester makes them reject with ClosedError.
+   */
+  onFailure?: (err: HandshakeError) => void;
 }
 
 export interface RequestOptions {
@@ -41,6 +48,7 @@ export class ReliableRequester {
   private running = false;
   private closed = false;
   private reachable = true;
+  private failure: HandshakeError | undefined;
 
   constructor(private readonly options: RequesterOptions) {
     this.endpoint = options.endpoint;
@@ -50,6 +58,7 @@ export class ReliableRequester {
   /** Sends `frames` and resolves with the reply frames, retrying as needed. */
   request(frames: string[], options: RequestOptions = {}): Promise<Buffer[]> {
     if (this.closed) return Promise.reject(new ClosedError());
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const deadline = options.timeoutMs === undefined ? Infinity : started + options.timeoutMs;
@@ -95,7 +104,7 @@ export class ReliableRequester {
         job.reject(err instanceof Error ? err : new Error(String(err)));
         continue;
       }
-      if (this.closed) break;
+      if (this.closed || this.failure) break;
       if (reply === undefined) {
         this.setReachable(false);
         continue;
@@ -115,7 +124,7 @@ export class ReliableRequester {
       await socket.send(frames);
       return await socket.receive();
     } catch (err) {
-      if (this.closed) return undefined;
+      if (this.closed || this.failure) return undefined;
       const code = zmqErrorCode(err);
       if (code !== "EAGAIN" && code !== "EFSM") throw err;
       // Lazy Pirate: a REQ socket that lost its reply is stuck; replace it.
@@ -131,9 +140,19 @@ export class ReliableRequester {
       ipv6: isIpv6Endpoint(this.endpoint),
       ...(curve ? { curveServerKey: curve.serverKey, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey } : {}),
     });
+    watchHandshakes(socket, this.endpoint, curve !== undefined, (err) => this.fail(err));
     socket.connect(this.endpoint);
     this.socket = socket;
     return socket;
+  }
+
+  /** No request can ever get through: say so, and reject what is pending. */
+  private fail(err: HandshakeError): void {
+    if (this.closed || this.failure) return;
+    this.failure = err;
+    this.options.onFailure?.(err);
+    this.dropSocket();
+    for (const job of this.jobs.splice(0)) job.reject(err);
   }
 
   private dropSocket(): void {

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import {
   decodeControlAnswer, encodeControl, type ChannelsAnswer, type ChatMessage, type ControlRequest, type HelloAnswer, type WhoAnswer,
 } from "../codec.js";
-import { ClosedError, RejectedError, ServerUnreachableError } from "../errors.js";
+import { ClosedError, RejectedError, ServerUnreachableError, type HandshakeError } from "../errors.js";
 import { ALL } from "../limits.js";
 import { ReliableRequester } from "../requester.js";
 import { nowIso } from "../time.js";
@@ -56,10 +56,22 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     completer: (line) => complete(line, { names: [...known.names].filter((n) => n !== o.user), channels: [...known.channels] }, available),
   });
 
+  // A handshake that can never succeed (wrong or missing --server-key) ends the client with its sentence.
+  let failure: HandshakeError | undefined;
+  const fail = (err: HandshakeError) => {
+    failure ??= err;
+    poster.close();
+    posts.close();
+    queries.close();
+    giveUp?.();
+    quit();
+  };
+
   let outage = false;
   const posts = new ReliableRequester({
     endpoint: o.post,
     curve: o.curve,
+    onFailure: fail,
     onStatus: (up) => {
       if (!up && !outage) {
         outage = true;
@@ -72,7 +84,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
       outageWatch(up);
     },
   });
-  const queries = new ReliableRequester({ endpoint: o.post, curve: o.curve });
+  const queries = new ReliableRequester({ endpoint: o.post, curve: o.curve, onFailure: fail });
 
   const poster = new Poster(posts, (r: PostResult) => {
     if ("error" in r) screen.warning(`not posted (${r.error.sentence}): ${r.post.body}`);
@@ -89,6 +101,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
       known.names.add(m.user);
       screen.message(lineParts(m, showChannel()), messageFlags(m, o.user, history));
     },
+    onFailure: fail,
     onNotice: (n: FeedNotice) => {
       if (n.type === "presence") {
         if (n.presence.event === "join") known.names.add(n.presence.user);
@@ -201,6 +214,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   const quit = () => {
     quitting = true;
     screen.close();
+    giveUp?.(); // Ctrl-C while waiting for acks at end of input stops the wait
   };
   process.on("SIGINT", quit);
   process.on("SIGTERM", quit);
@@ -209,16 +223,15 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     if (!(await handleLine(state, line))) break;
   }
 
-  // End of input: piped lines still queued get delivered, within reason.
-  let undelivered = 0;
+  // End of input: piped lines still queued get delivered, within reason; Ctrl-C does not wait.
   if (!quitting && poster.pending > 0) {
     await new Promise<void>((resolve) => {
       giveUp = resolve;
       if (!posts.isReachable) outageWatch(false);
       void poster.idle().then(resolve);
     });
-    undelivered = poster.pending;
   }
+  const undelivered = poster.pending;
   clearTimeout(giveUpTimer);
   clearTimeout(helloTimer);
   process.off("SIGINT", quit);
@@ -232,9 +245,15 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   queries.close();
   feed.close();
   await feed.closed();
+  if (failure) {
+    (o.errors ?? process.stderr).write(`${failure.message}\n`);
+    return 1;
+  }
   if (undelivered > 0) {
     (o.errors ?? process.stderr).write(
-      `${undelivered} message${undelivered === 1 ? " was" : "s were"} not delivered: no reply from the server at ${o.post} for ${(o.giveUpMs / 1000).toFixed(0)} s\n`,
+      `${undelivered} message${undelivered === 1 ? " was" : "s were"} not delivered: ${quitting
+        ? "stopped before the server acknowledged them"
+        : `no reply from the server at ${o.post} for ${(o.giveUpMs / 1000).toFixed(0)} s`}\n`,
     );
     return 1;
   }

@@ -24,7 +24,8 @@ import {
   channelTopic, decodeHistoryAnswer, decodePublication, encodeControl, syncTopic, EVENTS_TOPIC,
   type ChatMessage, type Heartbeat, type Presence,
 } from "../codec.js";
-import { ClosedError, CodecError } from "../errors.js";
+import { ClosedError, CodecError, type HandshakeError } from "../errors.js";
+import { watchHandshakes } from "../handshake-watch.js";
 import { ALL, HISTORY_MAX } from "../limits.js";
 import { isIpv6Endpoint } from "../endpoint.js";
 import type { ReliableRequester } from "../requester.js";
@@ -51,6 +52,8 @@ export interface FeedOptions {
   receiveHighWaterMark?: number;
   onMessage: (message: ChatMessage, fromHistory: boolean) => void;
   onNotice: (notice: FeedNotice) => void;
+  /** Hears, once, that the SUB socket's handshake can never succeed (wrong or missing server key). */
+  onFailure?: (err: HandshakeError) => void;
 }
 
 /*
@@ -89,6 +92,7 @@ export class Feed {
       ...(curve ? { curveServerKey: curve.serverKey, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey } : {}),
     });
     this.sub.subscribe(EVENTS_TOPIC);
+    watchHandshakes(this.sub, options.pub, curve !== undefined, (err) => options.onFailure?.(err));
     this.sub.connect(options.pub);
     this.loop = this.receive();
     const beat = options.heartbeatMs ?? 1000;

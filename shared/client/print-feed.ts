@@ -4,6 +4,7 @@
  */
 import { ALL } from "../limits.js";
 import type { CurveClientKeys } from "../curve.js";
+import type { HandshakeError } from "../errors.js";
 import { Feed } from "./feed.js";
 import { lineParts, plainLine } from "./format.js";
 
@@ -14,17 +15,24 @@ export interface PrintFeedOptions {
   errors?: NodeJS.WritableStream;
 }
 
-/** Prints until SIGINT or SIGTERM, then resolves. */
+/** Prints until SIGINT or SIGTERM, then resolves; rejects with HandshakeError when the server can never be reached. */
 export async function printFeed(o: PrintFeedOptions): Promise<void> {
   const out = o.out ?? process.stdout;
   const errors = o.errors ?? process.stderr;
   let ready = false;
+  let failure: HandshakeError | undefined;
+  let stop = () => {};
   const feed = new Feed({
     pub: o.pub,
     history: 0,
     curve: o.curve,
+    onFailure: (err) => {
+      failure ??= err;
+      stop();
+    },
     onMessage: (m) => out.write(`${plainLine(lineParts(m, false))}\n`),
     onNotice: (n) => {
+      if (failure) return; // closing wakes a pending follow: it is not a connection
       if (n.type === "ready") {
         ready = true;
         errors.write(`listening to ${o.pub} (Ctrl-C to stop)\n`);
@@ -37,9 +45,11 @@ export async function printFeed(o: PrintFeedOptions): Promise<void> {
   });
   void feed.follow(ALL);
   await new Promise<void>((resolve) => {
+    stop = resolve;
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
   feed.close();
   await feed.closed();
+  if (failure) throw failure;
 }
