@@ -190,14 +190,14 @@ export function decodeRequest(frames: Frames): Request {
       return {
         op,
         hello: {
-          session: checkId(str(h, "session")),
+          session: checkId(str(h, "session"), "session"),
           user: checkName("user", str(h, "user")),
           channels: channels.map((c) => checkViewChannel(typeof c === "string" ? c : "")),
         },
       };
     }
     case "bye":
-      return { op, session: checkId(str(json(frames[1]!), "session")) };
+      return { op, session: checkId(str(json(frames[1]!), "session"), "session") };
     case "who":
       return { op, channel: checkViewChannel(str(json(frames[1]!), "channel")) };
     case "channels":
@@ -272,8 +272,10 @@ export function decodeHistoryAnswer(frames: Frames): HistoryAnswer {
 function okFrames(frames: Frames, count: number): void {
   const status = frames.length > 0 ? text(frames[0]!) : "";
   if (status === "err" && frames.length >= 3) {
-    const retry = frames.length >= 4 ? Number(text(frames[3]!)) : undefined;
-    throw new RejectedError(text(frames[1]!), text(frames[2]!), Number.isFinite(retry) ? retry : undefined);
+    const retry = frames.length >= 4 ? text(frames[3]!) : "";
+    // The sentence is UTF-8 shown to a person: control characters (terminal escapes) never get through.
+    const sentence = Buffer.from(frames[2]!).toString("utf8").replace(/[\x00-\x1f\x7f-\x9f]/g, "?");
+    throw new RejectedError(printable(text(frames[1]!)), sentence, DECIMAL.test(retry) ? Number(retry) : undefined);
   }
   if (status !== "ok" || frames.length !== count) {
     throw new CodecError("reply", `is not a valid reply (${frames.length} frames)`, "bad-request");
@@ -370,7 +372,7 @@ export function decodePublication(frames: Frames): Publication {
     message: {
       channel,
       kind,
-      epoch: checkId(epoch),
+      epoch: checkId(epoch, "epoch"),
       seq: decimal(seq, "seq"),
       gseq: decimal(gseq, "gseq"),
       id: checkId(id),
@@ -389,7 +391,7 @@ export function checkMessage(m: Record<string, unknown>): ChatMessage {
   return {
     channel: checkName("channel", str(m, "channel")),
     kind,
-    epoch: checkId(str(m, "epoch")),
+    epoch: checkId(str(m, "epoch"), "epoch"),
     seq: int(m, "seq", 1, Number.MAX_SAFE_INTEGER),
     gseq: int(m, "gseq", 1, Number.MAX_SAFE_INTEGER),
     id: checkId(str(m, "id")),

@@ -59,10 +59,10 @@ export function checkViewChannel(channel: string): string {
 
 const ID = /^[\x21-\x7e]+$/;
 
-/** Throws unless `id` is 1..64 printable ASCII characters without spaces. */
-export function checkId(id: string): string {
+/** Throws unless `id` is 1..64 printable ASCII characters without spaces; `field` names it in the error. */
+export function checkId(id: string, field = "id"): string {
   if (id.length === 0 || id.length > ID_MAX_BYTES || !ID.test(id)) {
-    throw new CodecError("id", `must be 1 to ${ID_MAX_BYTES} printable ASCII characters without spaces`);
+    throw new CodecError(field, `must be 1 to ${ID_MAX_BYTES} printable ASCII characters without spaces`);
   }
   return id;
 }

@@ -1,0 +1,183 @@
+/**
+ * The wire codec, case by case: every message kind round-trips, and every
+ * class of bad input throws CodecError naming the field, with the code the
+ * server puts in its error reply.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  decodeControlAnswer, decodeHistoryAnswer, decodePostAck, decodePublication, decodeRequest, encodeControl,
+  encodeControlAnswer, encodeError, encodeHeartbeat, encodeMessage, encodePost, encodePostAck, encodePresence,
+  encodeSync, channelTopic, type ChatMessage, type ControlRequest, type Post,
+} from "./codec.js";
+import { CodecError, RejectedError, type ErrorCode } from "./errors.js";
+
+const wire = (frames: readonly (string | Buffer)[]): Buffer[] => frames.map((f) => (typeof f === "string" ? Buffer.from(f, "utf8") : f));
+
+const POST: Post = { id: "a1b2-7", channel: "café☕", user: "zoë", time: "2026-01-31T22:00:00.000-06:00", kind: "say", body: "ça va? 👋 مرحبا\nשלום" };
+const MESSAGE: ChatMessage = { ...POST, epoch: "e9f1", seq: 3, gseq: 41 };
+const HEARTBEAT = { epoch: "e9f1", gseq: 41, heads: { "café☕": 3, dev: 12 }, time: "2026-01-31T22:00:01.000Z" };
+
+/** Asserts that `decode` throws CodecError for `field`, with `code` and a reason matching `reason`. */
+function refuses(decode: () => unknown, field: string, code: ErrorCode, reason: RegExp): void {
+  assert.throws(decode, (err) => {
+    assert.ok(err instanceof CodecError, `expected CodecError, got ${String(err)}`);
+    assert.equal(err.name, "CodecError");
+    assert.equal(err.field, field);
+    assert.equal(err.code, code);
+    assert.match(err.reason, reason);
+    assert.equal(err.message, `${field} ${err.reason}`);
+    return true;
+  });
+}
+
+/** A post's frames with one field replaced. */
+function postWith(field: keyof Post, value: string | Buffer): Buffer[] {
+  const frames = wire(encodePost(POST));
+  const index = { id: 1, channel: 2, user: 3, time: 4, kind: 5, body: 6 }[field];
+  frames[index] = typeof value === "string" ? Buffer.from(value, "utf8") : value;
+  return frames;
+}
+
+test("a post round-trips, its body kept as the bytes sent", () => {
+  assert.deepEqual(decodeRequest(wire(encodePost(POST))), { op: "post", ...POST, body: Buffer.from(POST.body, "utf8") });
+  assert.deepEqual(decodeRequest(wire(encodePost({ ...POST, kind: "me", body: "waves" }))).op, "post");
+});
+
+test("every control request round-trips", () => {
+  const requests: ControlRequest[] = [
+    { op: "history", query: { channel: "dev", limit: 20 } },
+    { op: "history", query: { channel: "ALL", after: 40, limit: 1000 } },
+    { op: "hello", hello: { session: "s1", user: "zoë", channels: ["dev", "ALL", "café☕"] } },
+    { op: "bye", session: "s1" },
+    { op: "who", channel: "ALL" },
+    { op: "channels" },
+  ];
+  for (const r of requests) assert.deepEqual(decodeRequest(wire(encodeControl(r))), r);
+  // A history query without a limit means the newest 20.
+  assert.deepEqual(decodeRequest(wire(["history", '{"channel":"dev"}'])), { op: "history", query: { channel: "dev", limit: 20 } });
+});
+
+test("acks, answers and error replies round-trip; an error reply throws RejectedError", () => {
+  assert.deepEqual(decodePostAck(wire(encodePostAck(3, 41))), { seq: 3, gseq: 41 });
+  assert.deepEqual(decodeControlAnswer(wire(encodeControlAnswer({ users: [] }))), { users: [] });
+  const answer = { epoch: "e9f1", head: 3, messages: [MESSAGE] };
+  assert.deepEqual(decodeHistoryAnswer(wire(encodeControlAnswer(answer))), answer);
+  assert.throws(() => decodePostAck(wire(encodeError("read-only", "ALL is read-only"))), (err) =>
+    err instanceof RejectedError && err.code === "read-only" && err.sentence === "ALL is read-only" && err.retryAfterMs === undefined &&
+    err.message === "the server refused: ALL is read-only");
+  assert.throws(() => decodeControlAnswer(wire(encodeError("slow-down", "too many messages", 250))), (err) =>
+    err instanceof RejectedError && err.code === "slow-down" && err.retryAfterMs === 250);
+});
+
+test("an error reply's sentence is read as UTF-8 and cannot carry terminal escapes", () => {
+  assert.throws(() => decodePostAck(wire(["err", "bad-field", "le nom « zoë » est pris"])), (err) =>
+    err instanceof RejectedError && err.sentence === "le nom « zoë » est pris");
+  assert.throws(() => decodePostAck(wire(["err", "bad-field", "\x1b[2Jgone", "soon"])), (err) =>
+    err instanceof RejectedError && err.sentence === "?[2Jgone" && err.retryAfterMs === undefined);
+});
+
+test("every publication round-trips: message, heartbeat, sync, presence", () => {
+  assert.deepEqual(decodePublication(wire(encodeMessage(channelTopic(MESSAGE.channel), MESSAGE, Buffer.from(MESSAGE.body)))), { type: "message", message: MESSAGE });
+  assert.deepEqual(decodePublication(wire(encodeHeartbeat(HEARTBEAT))), { type: "heartbeat", heartbeat: HEARTBEAT });
+  assert.deepEqual(decodePublication(wire(encodeSync("ab12", HEARTBEAT))), { type: "heartbeat", heartbeat: HEARTBEAT, sync: "ab12" });
+  const presence = { event: "join" as const, user: "zoë", channel: "ALL" };
+  assert.deepEqual(decodePublication(wire(encodePresence(presence))), { type: "presence", presence });
+});
+
+test("requests with the wrong shape are bad-request", () => {
+  refuses(() => decodeRequest([]), "request", "bad-request", /^has no frames$/);
+  refuses(() => decodeRequest(wire(encodePost(POST)).slice(0, 6)), "request", "bad-request", /^'post' needs 7 frames, got 6$/);
+  refuses(() => decodeRequest(wire([...encodePost(POST), "extra"])), "request", "bad-request", /^'post' needs 7 frames, got 8$/);
+  refuses(() => decodeRequest(wire(["history"])), "request", "bad-request", /^'history' needs 2 frames, got 1$/);
+  refuses(() => decodeRequest(wire(["", ""])), "op", "bad-request", /^'' is not a known request$/);
+  refuses(() => decodeRequest(wire(["shutdown\x1b[31m", "{}"])), "op", "bad-request", /^'shutdown\?\[31m' is not a known request$/);
+  refuses(() => decodeRequest(wire(["GET / HTTP/1.1", "{}"])), "op", "bad-request", /is not a known request/);
+});
+
+test("a control request's JSON must be a small object of UTF-8", () => {
+  refuses(() => decodeRequest(wire(["who", "not json"])), "json", "bad-request", /^is not valid JSON$/);
+  refuses(() => decodeRequest(wire(["who", ""])), "json", "bad-request", /^is not valid JSON$/);
+  refuses(() => decodeRequest(wire(["who", '["dev"]'])), "json", "bad-request", /^must be a JSON object$/);
+  refuses(() => decodeRequest(wire(["who", "null"])), "json", "bad-request", /^must be a JSON object$/);
+  refuses(() => decodeRequest([Buffer.from("who"), Buffer.from([0x7b, 0xff, 0x7d])]), "json", "bad-request", /^is not valid UTF-8$/);
+  refuses(() => decodeRequest(wire(["channels", `{"pad":"${"x".repeat(4100)}"}`])), "json", "bad-request", /^is longer than 4096 bytes$/);
+});
+
+test("a control request's fields are checked: channels, limits, sessions, names", () => {
+  refuses(() => decodeRequest(wire(["who", "{}"])), "channel", "bad-field", /^must be a string$/);
+  refuses(() => decodeRequest(wire(["who", '{"channel":7}'])), "channel", "bad-field", /^must be a string$/);
+  refuses(() => decodeRequest(wire(["who", '{"channel":"all"}'])), "channel", "bad-field", /is reserved/);
+  refuses(() => decodeRequest(wire(["history", '{"channel":"dev","limit":1001}'])), "limit", "bad-field", /^must be a whole number from 0 to 1000$/);
+  refuses(() => decodeRequest(wire(["history", '{"channel":"dev","limit":1.5}'])), "limit", "bad-field", /whole number/);
+  refuses(() => decodeRequest(wire(["history", '{"channel":"dev","after":-1}'])), "after", "bad-field", /whole number/);
+  refuses(() => decodeRequest(wire(["history", '{"channel":"dev","after":"5"}'])), "after", "bad-field", /whole number/);
+  refuses(() => decodeRequest(wire(["bye", '{"session":"has space"}'])), "session", "bad-field", /^must be 1 to 64 printable ASCII characters without spaces$/);
+  refuses(() => decodeRequest(wire(["bye", "{}"])), "session", "bad-field", /^must be a string$/);
+  const hello = (h: object) => wire(["hello", JSON.stringify({ session: "s1", user: "zoë", channels: ["dev"], ...h })]);
+  refuses(() => decodeRequest(hello({ user: "" })), "user", "bad-field", /^is empty$/);
+  refuses(() => decodeRequest(hello({ channels: "dev" })), "channels", "bad-field", /^must be a list of at most 64 channel names$/);
+  refuses(() => decodeRequest(hello({ channels: Array.from({ length: 65 }, (_, i) => `c${i}`) })), "channels", "bad-field", /at most 64/);
+  refuses(() => decodeRequest(hello({ channels: ["dev", 5] })), "channel", "bad-field", /^is empty$/);
+  refuses(() => decodeRequest(hello({ channels: ["dev", "x".repeat(33)] })), "channel", "bad-field", /^is longer than 32 characters$/);
+});
+
+test("a post's id, time and kind are checked", () => {
+  refuses(() => decodeRequest(postWith("id", "")), "id", "bad-field", /^must be 1 to 64 printable ASCII/);
+  refuses(() => decodeRequest(postWith("id", "x".repeat(65))), "id", "bad-field", /^must be 1 to 64/);
+  refuses(() => decodeRequest(postWith("id", "two words")), "id", "bad-field", /without spaces/);
+  refuses(() => decodeRequest(postWith("id", "zoë")), "id", "bad-field", /^must be printable ASCII$/);
+  refuses(() => decodeRequest(postWith("time", "yesterday")), "time", "bad-field", /^must be ISO 8601 with an offset/);
+  refuses(() => decodeRequest(postWith("time", "2026-01-31T22:00:00")), "time", "bad-field", /^must be ISO 8601 with an offset/);
+  refuses(() => decodeRequest(postWith("time", "2026-02-29T22:00:00Z")), "time", "bad-field", /^is not a real date and time$/);
+  refuses(() => decodeRequest(postWith("time", "2026-01-31T24:00:00Z")), "time", "bad-field", /^is not a real date and time$/);
+  refuses(() => decodeRequest(postWith("kind", "shout")), "kind", "bad-field", /^must be say or me$/);
+  refuses(() => decodeRequest(postWith("kind", "")), "kind", "bad-field", /^must be say or me$/);
+});
+
+test("names: empty, too long, spaces, control or invisible characters, not NFC, not UTF-8, ALL as a target", () => {
+  for (const field of ["user", "channel"] as const) {
+    refuses(() => decodeRequest(postWith(field, "")), field, "bad-field", /^is empty$/);
+    refuses(() => decodeRequest(postWith(field, "👋".repeat(33))), field, "bad-field", /^is longer than 32 characters$/);
+    refuses(() => decodeRequest(postWith(field, "two words")), field, "bad-field", /^contains whitespace, control or invisible characters$/);
+    refuses(() => decodeRequest(postWith(field, "nul\0byte")), field, "bad-field", /control or invisible/);
+    refuses(() => decodeRequest(postWith(field, "rtl\u200fmark")), field, "bad-field", /control or invisible/);
+    refuses(() => decodeRequest(postWith(field, "joined\u200dname")), field, "bad-field", /control or invisible/);
+    refuses(() => decodeRequest(postWith(field, "zoe\u0308")), field, "bad-field", /^is not in Unicode NFC form$/);
+    refuses(() => decodeRequest(postWith(field, Buffer.from([0x7a, 0xc3]))), field, "bad-field", /^is not valid UTF-8$/);
+  }
+  // 32 characters is the limit, counted in code points: 32 emoji are 64 UTF-16 units and pass.
+  assert.equal((decodeRequest(postWith("user", "👋".repeat(32))) as { user: string }).user, "👋".repeat(32));
+  refuses(() => decodeRequest(postWith("channel", "ALL")), "channel", "read-only", /^ALL is read-only/);
+  refuses(() => decodeRequest(postWith("channel", "All")), "channel", "bad-field", /^'All' is reserved/);
+});
+
+test("bodies: empty, blank, over 16 KiB, not UTF-8, control characters", () => {
+  refuses(() => decodeRequest(postWith("body", "")), "body", "bad-field", /^is empty$/);
+  refuses(() => decodeRequest(postWith("body", " \n\t ")), "body", "bad-field", /^is empty$/);
+  refuses(() => decodeRequest(postWith("body", "é".repeat(8193))), "body", "bad-field", /^is longer than 16384 bytes$/);
+  refuses(() => decodeRequest(postWith("body", Buffer.from([0x68, 0x69, 0xff]))), "body", "bad-field", /^is not valid UTF-8$/);
+  refuses(() => decodeRequest(postWith("body", Buffer.from([0xed, 0xa0, 0x80]))), "body", "bad-field", /^is not valid UTF-8$/); // a lone surrogate
+  refuses(() => decodeRequest(postWith("body", "clear \x1b[2J")), "body", "bad-field", /^contains control characters$/);
+  refuses(() => decodeRequest(postWith("body", "bell\x07")), "body", "bad-field", /^contains control characters$/);
+  refuses(() => decodeRequest(postWith("body", "c1 \u009b31m")), "body", "bad-field", /^contains control characters$/);
+  refuses(() => decodeRequest(postWith("body", "del\x7f")), "body", "bad-field", /^contains control characters$/);
+  // Exactly 16 KiB passes; tab, newline and invisible formatting characters are text.
+  assert.equal((decodeRequest(postWith("body", "é".repeat(8192))) as { body: Buffer }).body.length, 16384);
+  assert.equal(decodeRequest(postWith("body", "a\tb\nc\u200f👨\u200d👩\u200d👧")).op, "post");
+});
+
+test("malformed publications throw CodecError too: a client never shows what it cannot validate", () => {
+  const msg = wire(encodeMessage(channelTopic("dev"), MESSAGE, "hi"));
+  refuses(() => decodePublication([]), "topic", "bad-request", /^is empty$/);
+  refuses(() => decodePublication([Buffer.from("dev"), msg[1]!, msg[2]!]), "topic", "bad-request", /^must end with NUL$/);
+  refuses(() => decodePublication(msg.slice(0, 2)), "message", "bad-request", /^needs 3 frames, got 2$/);
+  refuses(() => decodePublication([msg[0]!, Buffer.from("say e 1 2 id"), msg[2]!]), "meta", "bad-request", /^needs 7 fields, got 5$/);
+  refuses(() => decodePublication([msg[0]!, Buffer.from("say e x 2 id u 2026-01-31T22:00:00Z"), msg[2]!]), "seq", "bad-field", /decimal/);
+  refuses(() => decodePublication([msg[0]!, msg[1]!, Buffer.from("\x1b]0;pwned\x07")]), "body", "bad-field", /control characters/);
+  refuses(() => decodePublication(wire(["\0hb", '{"epoch":"e","gseq":1,"heads":[],"time":"2026-01-31T22:00:00Z"}'])), "heads", "bad-field", /must be an object/);
+  refuses(() => decodePublication(wire(["\0presence", '{"event":"explode","user":"u","channel":"dev"}'])), "event", "bad-field", /join or leave/);
+  refuses(() => decodePublication(wire(["\0other", "{}"])), "event", "bad-request", /is not a known event/);
+  refuses(() => decodeHistoryAnswer(wire(encodeControlAnswer({ epoch: "e", head: 1, messages: [{ ...MESSAGE, user: "" }] }))), "user", "bad-field", /^is empty$/);
+  refuses(() => decodePostAck(wire(["ok", "1"])), "reply", "bad-request", /is not a valid reply \(2 frames\)/);
+});
