@@ -167,8 +167,10 @@ test("in-memory restart: silence and return are shown, numbering starts over, a 
   const first = await startServer(t, SERVER);
   const watcher = await follow(t, first, "ALL", "watcher", ["--history", "0"]);
   const amy = await follow(t, first, "general", "amy", ["--history", "0"]);
-  amy.write("before\n");
-  await watcher.line(/^#general amy: before /);
+  // Posted by post_client, whose exit proves the ack arrived: nothing of it can be retried into the new server.
+  assert.deepEqual((await runToExit(t, POST, ["127.0.0.1", first.postPort, "kyle", "before"])).out, ["posted as message #1"]);
+  await watcher.line(/^#general kyle: before /);
+  await amy.line(/^kyle: before /);
   first.kill("SIGKILL");
   await first.exit;
   await watcher.line(new RegExp(`^no heartbeat from the server since ${TIME}; messages may be delayed$`), "err");
@@ -181,8 +183,8 @@ test("in-memory restart: silence and return are shown, numbering starts over, a 
   amy.write("after\n");
   await watcher.line(/^#general amy: after /);
   await amy.line(/^amy: after /);
-  assert.deepEqual(messages(watcher), ["#general amy: before", "#general amy: during", "#general amy: after"]);
-  assert.deepEqual(messages(amy), ["amy: before", "amy: during", "amy: after"]);
+  assert.deepEqual(messages(watcher), ["#general kyle: before", "#general amy: during", "#general amy: after"]);
+  assert.deepEqual(messages(amy), ["kyle: before", "amy: during", "amy: after"]);
   const recorded = await second.lines(/^\[general #\d+\]/, 2);
   assert.deepEqual(recorded.map((l) => l.replace(/ \(.*\)$/, "")), ["[general #1] amy: during", "[general #2] amy: after"]);
   amy.end();

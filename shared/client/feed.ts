@@ -17,6 +17,18 @@
  * shows live messages as they come, dropping only duplicates.
  *
  * A channel is tracked by seq; ALL by gseq, since it interleaves channels.
+ *
+ * Where ZeroMQ drops on the way here, and what catches it:
+ * - before the server has seen a subscription (the slow joiner): the sync
+ *   event, step 1;
+ * - at the server's XPUB high-water mark for a subscriber that has fallen
+ *   behind, and while the SUB is reconnecting (messages published
+ *   meanwhile are gone): the numbering, step 3;
+ * - with the server itself (killed with messages queued): step 3 again once
+ *   it is back with its store; an in-memory restart is a new epoch, and
+ *   the feed starts over (a post retried into it is recognised by its id).
+ * High-water marks therefore only trade memory for history requests, never
+ * for lost messages.
  */
 import { randomBytes } from "node:crypto";
 import { Subscriber } from "zeromq";
@@ -88,6 +100,12 @@ export class Feed {
     this.sub = new Subscriber({
       linger: 0,
       ipv6: isIpv6Endpoint(options.pub),
+      /*
+       * As deep as the server's send side: a 16,000-message burst fits
+       * whole while this process is busy printing (~250 bytes a message,
+       * so at most ~25 MB); past it libzmq stops reading and the server
+       * drops for us, which step 3 repairs from history.
+       */
       receiveHighWaterMark: options.receiveHighWaterMark ?? 100_000,
       ...(curve ? { curveServerKey: curve.serverKey, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey } : {}),
     });
