@@ -76,10 +76,16 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
   const security = options.curve
     ? { curveServer: true, curveSecretKey: options.curve.secretKey, curvePublicKey: options.curve.publicKey }
     : {};
-  const router = new Router({ linger: 0, maxMessageSize: MAX_FRAME_BYTES, ipv6: isIpv6Endpoint(options.post), ...security });
+  /*
+   * sendTimeout 0: ROUTER and XPUB never block a send (they drop instead), so
+   * zeromq.js may skip asking libzmq whether the socket is writable first:
+   * one poll() and one getpid() syscall fewer per message sent.
+   */
+  const router = new Router({ linger: 0, sendTimeout: 0, maxMessageSize: MAX_FRAME_BYTES, ipv6: isIpv6Endpoint(options.post), ...security });
   const xpub = options.pub
     ? new XPublisher({
         linger: 0,
+        sendTimeout: 0,
         maxMessageSize: MAX_FRAME_BYTES,
         ipv6: isIpv6Endpoint(options.pub),
         sendHighWaterMark: options.pubHighWaterMark ?? 100_000,
@@ -130,7 +136,9 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
   };
 
   const deliver = (envelope: Buffer[], post: PostFrames, n: Numbers) => {
-    pub?.send(encodeMessage(topicOf(post.channel), { ...post, epoch: store.epoch, seq: n.seq, gseq: n.gseq }, post.body));
+    /* Named fields, not { ...post, epoch, ... }: that spread cost V8 several µs a post. */
+    const meta = { kind: post.kind, epoch: store.epoch, seq: n.seq, gseq: n.gseq, id: post.id, user: post.user, time: post.time };
+    pub?.send(encodeMessage(topicOf(post.channel), meta, post.body));
     replies.send([...envelope, ...encodePostAck(n.seq, n.gseq)]);
     changed.set(post.channel, Date.now());
     printer.print(() => recordLine(post, n, options.channels));
@@ -167,7 +175,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
       else replies.send([...envelope, ...encodePostAck(known.seq, known.gseq)]);
       return;
     }
-    const wait = limiter.take(envelope[0]!.toString("latin1"), Date.now());
+    const wait = limiter.rate > 0 ? limiter.take(envelope[0]!.toString("latin1"), Date.now()) : 0;
     if (wait > 0) {
       replies.send([...envelope, ...encodeError("slow-down",
         `too many messages: at most ${limiter.rate} a second (bursts of ${limiter.burst}); retry in ${wait} ms`, wait)]);
