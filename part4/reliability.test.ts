@@ -52,7 +52,7 @@ test("a client started while the server is down says so once, keeps the lines, a
   const first = await startServer(t, SERVER);
   first.kill("SIGKILL");
   await first.exit;
-  const amy = run(t, CLIENT, clientArgs(first, "general", "amy", ["--history", "0"]));
+  const amy = run(t, CLIENT, clientArgs(first, "general", "amy"));
   amy.write("one\ntwo\n");
   await amy.line(/^the server at tcp:\/\/127\.0\.0\.1:\d+ is not answering; your messages are kept and will be sent when it is back$/, "err");
   amy.write("three\n");
@@ -63,6 +63,29 @@ test("a client started while the server is down says so once, keeps the lines, a
   assert.ok(amy.err.some((l) => /^the server is answering again; sending [23] queued messages$/.test(l)), amy.err.join("\n"));
   const recorded = await server.lines(/^\[general #\d+\]/, 3);
   assert.deepEqual(recorded.map((l) => l.replace(/ \(.*\)$/, "")), ["[general #1] amy: one", "[general #2] amy: two", "[general #3] amy: three"]);
+  // A client joining now has them once each, as history.
+  const late = await follow(t, server, "general", "late");
+  assert.deepEqual(messages(late), ["amy: one", "amy: two", "amy: three"]);
+});
+
+test("a server that stalls past the retry time (SIGSTOP) gets the same post twice and records it once", async (t) => {
+  const server = await startServer(t, SERVER, ["--store", tempStore(t)]);
+  const watcher = await follow(t, server, "ALL", "watcher", ["--history", "0"]);
+  const amy = await follow(t, server, "general", "amy", ["--history", "0"]);
+  // A first post connects amy's post socket, so that "one" reaches the stalled server's kernel buffer.
+  amy.write("zero\n");
+  await watcher.line(/^#general amy: zero /);
+  server.kill("SIGSTOP");
+  amy.write("one\ntwo\nthree\n");
+  amy.end();
+  // The notice comes after the first attempt timed out; the retry on a new socket follows at once.
+  await amy.line(/ is not answering; your messages are kept and will be sent when it is back$/, "err");
+  server.kill("SIGCONT");
+  assert.equal(await amy.exit, 0, amy.err.join("\n"));
+  const probe = await runToExit(t, POST, ["127.0.0.1", server.postPort, "probe", "last"]);
+  assert.deepEqual(probe.out, ["posted as message #5"], "each line was recorded once");
+  await watcher.line(/^#general probe: last /);
+  assert.deepEqual(messages(watcher), ["#general amy: zero", "#general amy: one", "#general amy: two", "#general amy: three", "#general probe: last"]);
 });
 
 test("Ctrl-C while piped lines wait for a server that is down: exit 1 at once, counting the lines not acknowledged", async (t) => {
