@@ -54,6 +54,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     interactive: o.interactive,
     style: createStyle(o.color),
     completer: (line) => complete(line, { names: [...known.names].filter((n) => n !== o.user), channels: [...known.channels] }, available),
+    onInterrupt: () => quit(),
   });
 
   // A handshake that can never succeed (wrong or missing --server-key) ends the client with its sentence.

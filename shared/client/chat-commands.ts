@@ -118,13 +118,13 @@ async function channels(s: ChatState): Promise<void> {
   const rows = a.channels.map((c) => {
     s.known.channels.add(c.name);
     const mine = s.followed().includes(c.name) ? (c.name === s.current ? "(following; you post here)" : "(following)") : "";
-    return [`#${c.name}`, String(c.messages), c.messages === 1 ? "message " : "messages", String(c.users), c.users === 1 ? "user " : "users", mine];
+    return [`#${c.name}`, String(c.messages), c.messages === 1 ? "message" : "messages", String(c.users), c.users === 1 ? "user" : "users", mine];
   });
   const width = (i: number) => Math.max(...rows.map((r) => r[i]!.length));
   s.screen.output([
     `${plural(a.channels.length, "channel")}:`,
     ...rows.map(([name, messages, m, users, u, mine]) =>
-      `  ${name!.padEnd(width(0))}  ${messages!.padStart(width(1))} ${m}  ${users!.padStart(width(3))} ${u}  ${mine}`.trimEnd()),
+      `  ${name!.padEnd(width(0))}  ${messages!.padStart(width(1))} ${m!.padEnd(width(2))}  ${users!.padStart(width(3))} ${u!.padEnd(width(4))}  ${mine}`.trimEnd()),
   ]);
 }
 

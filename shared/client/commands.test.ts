@@ -47,6 +47,7 @@ test("/help lists every command once, one line each, descriptions in one column,
   }
   assert.equal(helpLines(PART4).length, COMMANDS.length + 3);
   assert.ok(!helpLines(PART3).some((l) => /\/join|\/leave/.test(l.split("  ").filter(Boolean)[0]!)));
+  assert.equal(helpLines(PART3).at(-1), "Tab completes commands and names; Up and Down recall earlier lines.");
   assert.deepEqual(helpLines(PART4).slice(-2), [
     "  //text            post text that starts with /",
     "Tab completes commands, channels and names; Up and Down recall earlier lines.",

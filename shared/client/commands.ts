@@ -68,7 +68,7 @@ export function helpLines(available: readonly CommandInfo[] = COMMANDS): string[
   return [
     "Commands:",
     ...rows.map(([usage, help]) => `  ${usage.padEnd(width)}  ${help}`),
-    `Tab completes commands, ${available.some((c) => c.name === "join") ? "channels " : ""}and names; Up and Down recall earlier lines.`,
+    `Tab completes commands${available.some((c) => c.name === "join") ? ", channels" : ""} and names; Up and Down recall earlier lines.`,
   ];
 }
 

@@ -41,6 +41,8 @@ export interface ScreenOptions {
   interactive: boolean;
   style: Style;
   completer?: (line: string) => [string[], string];
+  /** Ctrl-C in a terminal: the person wants out now, as with SIGINT. The screen closes either way. */
+  onInterrupt?: () => void;
 }
 
 export function createScreen(options: ScreenOptions): Screen {
@@ -111,8 +113,11 @@ class TerminalScreen implements Screen {
       removeHistoryDuplicates: true,
       ...(o.completer ? { completer: o.completer } : {}),
     });
-    // Ctrl-C leaves like /quit (in raw mode it is a key, not a signal).
-    this.rl.on("SIGINT", () => this.rl.close());
+    // In raw mode Ctrl-C is a key, not a signal.
+    this.rl.on("SIGINT", () => {
+      o.onInterrupt?.();
+      this.rl.close();
+    });
     /* Registered before anyone iterates the lines, so it runs while the screen is still as readline left it. */
     this.rl.on("line", (line: string) => this.submitted(line));
     // Ctrl-D, Ctrl-C or close(): take the prompt away so the goodbye starts a clean line.
