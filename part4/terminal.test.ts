@@ -71,3 +71,21 @@ test("Ctrl-C leaves cleanly with text typed; with NO_COLOR the terminal gets no 
   const [first] = await server.lines(/^\[\w+ #\d+\]/, 1);
   assert.match(first!, /^\[dev #1\] probe: first\? /);
 });
+
+test("TERM=dumb gets plain lines even in a terminal; FORCE_COLOR colours piped names, --no-color wins over it", async (t) => {
+  const server = await startServer(t, SERVER);
+  const args = (name: string) => ["127.0.0.1", server.postPort, server.pubPort, "dev", name, "--history", "0"];
+  const dee = runInTerminal(t, CLIENT, args("dee"), { columns: 60, rows: 10, env: { TERM: "dumb" } });
+  await dee.until("the plain connected line", (vt) => vt.screen.some((l) => l.startsWith("connected to ")));
+  dee.type("hi\r"); // the terminal itself echoes the typed line: no cursor movement from the client
+  await dee.until("the message", (vt) => vt.screen.some((l) => new RegExp(`^dee: hi \\(${TIME}\\)$`).test(l)));
+  dee.type("\x04");
+  assert.equal(await dee.exit, 0);
+  assert.doesNotMatch(dee.raw(), /\x1b/, "not one escape sequence");
+  assert.ok(!dee.vt.transcript.some((l) => l.startsWith("[#dev]")), "no prompt");
+
+  const forced = await runToExit(t, CLIENT, args("fay"), "/who\n", { FORCE_COLOR: "1" });
+  assert.match(forced.out.join("\n"), /^ {2}\x1b\[\d+mfay\x1b\[39m {2}since /m);
+  const off = await runToExit(t, CLIENT, [...args("gil"), "--no-color"], "/who\n", { FORCE_COLOR: "1" });
+  assert.doesNotMatch(off.out.join("\n"), SGR);
+});
