@@ -62,3 +62,11 @@ test("kill -9 mid-burst with --store: after a restart on the same file and ports
   assert.equal(await second.exit, 0);
   assert.equal(second.out.at(-1), `stopped after recording ${senders.length * 2 * half + 1} messages`);
 });
+
+test("a second server given the same store refuses to start, in one sentence, exit 1", async (t) => {
+  const store = tempStore(t);
+  await startServer(t, SERVER, ["--store", store]);
+  const second = await runToExit(t, SERVER, ["127.0.0.1", "0", "0", "--store", store]);
+  assert.equal(second.code, 1);
+  assert.deepEqual(second.err, [`cannot open the store '${store}': another server is using it (stop that one, or give this one another file)`]);
+});

@@ -56,6 +56,17 @@ export class RejectedError extends Error {
   }
 }
 
+/** The durable store is held by another running server. */
+export class StoreBusyError extends Error {
+  override name = "StoreBusyError";
+  constructor(
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(`cannot open the store '${path}': another server is using it (stop that one, or give this one another file)`, options);
+  }
+}
+
 /** A socket could not bind its endpoint. */
 export class BindError extends Error {
   override name = "BindError";

@@ -62,21 +62,35 @@ test("after a restart: same epoch, numbering continues, retried ids are still re
 
 test("a failed commit forgets its batch, numbering included, and the store goes on", (t) => {
   const file = tempFile(t);
+  openSqliteStore(file).close();
+  // A trigger makes one insert fail, as a full disk or an I/O error would.
+  const setup = new Database(file);
+  setup.exec("CREATE TRIGGER fail BEFORE INSERT ON messages WHEN NEW.id = 'lost' BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  setup.close();
   const store = openSqliteStore(file);
   t.after(() => store.close());
   store.append(post("ok1", "dev"));
   store.commit();
-  // Another writer takes gseq 2 behind the store's back: the next batch's insert must fail.
-  const other = new Database(file);
-  other.prepare("INSERT INTO messages (gseq, channel, seq, id, user, time, kind, body) VALUES (2, 'x', 1, 'intruder', 'eve', 't', 'say', x'00')").run();
-  other.close();
-  store.append(post("lost", "dev"));
-  assert.throws(() => store.commit(), /UNIQUE constraint failed/);
+  assert.deepEqual(store.append(post("lost", "dev")), { seq: 2, gseq: 2 });
+  store.append(post("ok-but-same-batch", "ops"));
+  assert.throws(() => store.commit(), /injected failure/);
   assert.equal(store.lookup("lost"), undefined);
-  assert.equal(store.head("dev"), 1, "the failed batch's number is given back");
-  assert.deepEqual(store.append(post("ok2", "dev")), { seq: 2, gseq: 3 });
+  assert.equal(store.lookup("ok-but-same-batch"), undefined, "the whole batch is forgotten");
+  assert.deepEqual([store.gseq, store.head("dev"), store.head("ops")], [1, 1, 0], "its numbers are given back");
+  assert.deepEqual(store.append(post("ok2", "dev")), { seq: 2, gseq: 2 });
   store.commit();
-  assert.deepEqual(bodies(store.history("dev", undefined, 20)), ["ok1", "ok2"]);
+  assert.deepEqual(bodies(store.history("ALL", undefined, 20)), ["ok1", "ok2"]);
+});
+
+test("one server per store: a second open fails in one sentence while the first holds the file", (t) => {
+  const file = tempFile(t);
+  const first = openSqliteStore(file);
+  assert.throws(() => openSqliteStore(file), {
+    name: "StoreBusyError",
+    message: `cannot open the store '${file}': another server is using it (stop that one, or give this one another file)`,
+  });
+  first.close();
+  openSqliteStore(file).close();
 });
 
 test("a store path that cannot be opened is one sentence", (t) => {

@@ -12,7 +12,7 @@
 import Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import type { ChatMessage, Kind } from "../codec.js";
-import { UsageError } from "../errors.js";
+import { StoreBusyError, UsageError } from "../errors.js";
 import { IdIndex } from "./id-index.js";
 import { historyRange, type NewMessage, type Numbers, type Store } from "./store.js";
 
@@ -38,13 +38,25 @@ const SCHEMA = `
 
 /** Opens (or creates) a store file; a path that cannot be opened is a usage error. */
 export function openSqliteStore(path: string): SqliteStore {
-  let db: Database.Database;
+  let db: Database.Database | undefined;
   try {
-    db = new Database(path);
+    // timeout 0: only another server can hold the file, and waiting for it would not help.
+    db = new Database(path, { timeout: 0 });
+    /*
+     * One server per store: EXCLUSIVE locking, set before WAL is entered,
+     * and a write at once, so this process holds the file's lock for as long
+     * as it runs (and WAL needs no shared-memory index). A second server
+     * given the same file fails here instead of numbering alongside the
+     * first. The lock dies with the process, kill -9 included.
+     */
+    db.pragma("locking_mode = EXCLUSIVE");
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.exec(SCHEMA);
+    db.exec("BEGIN EXCLUSIVE; COMMIT");
   } catch (err) {
+    db?.close();
+    if ((err as { code?: unknown }).code === "SQLITE_BUSY") throw new StoreBusyError(path, { cause: err });
     throw new UsageError(`cannot open the store '${path}': ${err instanceof Error ? err.message : String(err)}`);
   }
   return new SqliteStore(db);
