@@ -50,10 +50,12 @@ export async function serve(name: string, options: ServerOptions, note = ""): Pr
   const where = server.pubEndpoint
     ? `posts on ${server.postEndpoint}, publishing on ${server.pubEndpoint}`
     : `posts on ${server.postEndpoint}`;
-  process.stdout.write(`${name} listening: ${where}${note} (Ctrl-C to stop)\n`);
-  await new Promise<void>((resolve) => onShutdown(async () => {
+  const stopped = new Promise<void>((resolve) => onShutdown(async () => {
     await server.close();
     process.stdout.write(`stopped after recording ${server.store.gseq} messages\n`);
     resolve();
   }));
+  // Only now: whoever reads this line may send SIGINT at once, and must find the handler in place.
+  process.stdout.write(`${name} listening: ${where}${note} (Ctrl-C to stop)\n`);
+  await stopped;
 }
