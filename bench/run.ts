@@ -16,6 +16,11 @@ import { killAll, ROOT } from "./lib/children.js";
 import { describeMachine, load } from "./lib/machine.js";
 import { table, type Figure } from "./lib/report.js";
 import { throughput } from "./throughput.js";
+import { latency } from "./latency.js";
+import { fanout } from "./fanout.js";
+import { idleSubscribers, storedMessages } from "./memory.js";
+import { history, timeHistory } from "./history.js";
+import { startWorker } from "./lib/children.js";
 
 const LIMIT_MS = 5 * 60_000;
 const args = process.argv.slice(2);
@@ -43,6 +48,8 @@ const machine = describeMachine();
 const loadStart = load();
 const figures: Figure[] = [];
 const details: Record<string, unknown> = {};
+/* Half of mc_server's 16-client throughput when this run measured it. */
+let loadRate = 10_000;
 const step = (what: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s, load ${load()[0]}] ${what}\n`);
 
 try {
@@ -52,6 +59,48 @@ try {
     const t = await throughput({ clients: [1, 4, 16], warmupMs: 500, measureMs: 2000, rounds: 2, tmpDir });
     figures.push(...t.figures);
     details.throughput = t.runs;
+    const best16 = Math.max(...(t.runs["memory-16"] ?? []).map((r) => r.rate));
+    if (Number.isFinite(best16)) loadRate = Math.round(best16 / 2 / 100) * 100;
+  }
+  if (wanted("latency")) {
+    step(`end-to-end latency, idle and under ${loadRate} posts/s`);
+    const l = await latency({ loadRate, samples: 2000, intervalMs: 1 });
+    figures.push(...l.figures);
+    details.latency = l.details;
+  }
+  if (wanted("fanout")) {
+    step("fan-out to 1 and 10 subscribers");
+    const f = await fanout({ subscribers: [1, 10], messages: 50_000, highWaterMark: 100_000 });
+    figures.push(...f.figures);
+    details.fanout = f.details;
+  }
+  let historyInMemory: Awaited<ReturnType<typeof timeHistory>> | undefined;
+  if (wanted("memory")) {
+    step("memory per stored message (fills to 1,000,000), history in memory at 1,000,000");
+    const m = await storedMessages({
+      counts: [100_000, 1_000_000],
+      whenFull: async (server) => {
+        if (!wanted("history")) return;
+        const worker = startWorker();
+        try {
+          historyInMemory = await timeHistory(server, worker);
+        } finally {
+          await worker.stop();
+        }
+      },
+    });
+    figures.push(...m.figures);
+    details.memory = m.details;
+    step("memory per idle subscriber (1,000)");
+    const i = await idleSubscribers(1000);
+    figures.push(...i.figures);
+    details.idleSubscribers = i.details;
+  }
+  if (wanted("history")) {
+    step("history from SQLite with 1,000,000 messages");
+    const h = await history(historyInMemory, tmpDir, 1_000_000);
+    figures.push(...h.figures);
+    details.history = h.details;
   }
 } catch (err) {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);

@@ -17,7 +17,7 @@ let loop: ClosedLoop | undefined;
 let paced: PacedLoad | undefined;
 let subscriber: CountingSubscriber | undefined;
 let idle: { close(): void } | undefined;
-let warm: { socket: Request; next: () => (string | Buffer)[] } | undefined;
+let warm: { endpoint: string; socket: Request; next: () => (string | Buffer)[] } | undefined;
 
 const tasks: Record<string, (a: Args) => unknown> = {
   loopStart: (a) => void (loop = new ClosedLoop(a.endpoint, a.clients, a.channel)),
@@ -34,13 +34,15 @@ const tasks: Record<string, (a: Args) => unknown> = {
   collect: (a) => subscriber!.collect(a.expect, a.idleMs),
   /** One post to the warm channel, answered. */
   warm: async (a) => {
-    if (!warm) {
+    if (warm?.endpoint !== a.endpoint) {
+      warm?.socket.close();
       const socket = new Request({ linger: 0, receiveTimeout: 5000 });
       socket.connect(a.endpoint);
-      warm = { socket, next: postMaker(WARM_CHANNEL) };
+      warm = { endpoint: a.endpoint, socket, next: postMaker(WARM_CHANNEL) };
     }
-    await warm.socket.send(warm.next());
-    await warm.socket.receive();
+    const { socket, next } = warm!;
+    await socket.send(next());
+    await socket.receive();
   },
   idleOpen: (a) => void (idle = idleSubscribers(a.pub, a.count, a.channel)),
   idleClose: () => idle?.close(),

@@ -3,20 +3,23 @@
  * numbering, store, rate limit or record printing), fed the same traffic
  * as mc_server. A REP socket takes requests and a PUB socket publishes.
  *
- *   node bench/servers/bare.js echo            replies with the request's frames
- *   node bench/servers/bare.js relay           publishes [channel NUL, meta, body], then acks
- *   node bench/servers/bare.js keep            keeps each post as an object of strings, then acks
- *   node bench/servers/bare.js canned <bytes>  replies ["ok", <bytes> bytes] to anything
+ *   node bench/servers/bare.js <ip> <post_port> <pub_port> <mode> [bytes]
+ *
+ *   echo           replies with the request's frames
+ *   relay          publishes [channel NUL, meta, body], then acks
+ *   keep           keeps each post as an object of strings, then acks
+ *   canned <bytes> replies ["ok", <bytes> bytes] to anything
  *
  * Each awaits one send at a time, the straightforward way.
  */
 import { Publisher, Reply } from "zeromq";
 
-const [mode = "echo", size = "0"] = process.argv.slice(2);
+const [ip = "127.0.0.1", postPort = "0", pubPort = "0", mode = "echo", size = "0"] = process.argv.slice(2);
+if (!["echo", "relay", "keep", "canned"].includes(mode)) throw new Error(`unknown mode ${mode}`);
 const rep = new Reply({ linger: 0 });
 const pub = new Publisher({ linger: 0, sendHighWaterMark: 100_000 });
-await rep.bind("tcp://127.0.0.1:0");
-await pub.bind("tcp://127.0.0.1:0");
+await rep.bind(`tcp://${ip}:${postPort}`);
+await pub.bind(`tcp://${ip}:${pubPort}`);
 process.on("SIGTERM", () => process.exit(0));
 process.on("SIGINT", () => process.exit(0));
 process.stdout.write(`bare ${mode} listening: posts on ${rep.lastEndpoint}, publishing on ${pub.lastEndpoint}\n`);
@@ -44,7 +47,7 @@ for await (const frames of rep) {
       await rep.send(["ok", String(n), String(n)]);
       break;
     }
-    default:
+    case "canned":
       await rep.send(canned);
   }
 }

@@ -1,0 +1,88 @@
+/**
+ * Fan-out: one poster (a pipelined DEALER) and 1 or 10 subscribers, each
+ * in its own process, all following one channel. Every subscriber counts
+ * its messages and checks their numbers follow each other: zero loss is
+ * part of the figure. Baseline: the same poster and subscribers through a
+ * bare REP-to-PUB relay, with the same message sizes and high-water marks
+ * (100,000 on the PUB and on each SUB, so a run of 50,000 can never drop).
+ */
+import { startServer, startWorker, type Server, type Worker } from "./lib/children.js";
+import { figure, type Figure } from "./lib/report.js";
+import { sleep } from "./lib/stats.js";
+import type { Delivery } from "./clients/subscribers.js";
+import type { PipelinedResult } from "./clients/pipelined.js";
+
+export interface FanoutOptions {
+  subscribers: number[];
+  messages: number;
+  highWaterMark: number;
+}
+
+interface Run {
+  /** Mean over subscribers of messages / (last arrival - first post). */
+  perSubscriber: number;
+  /** All messages delivered / (last arrival anywhere - first post). */
+  total: number;
+  lost: number;
+  gaps: number;
+  posted: number;
+}
+
+export async function fanout(o: FanoutOptions): Promise<{ figures: Figure[]; details: object }> {
+  const poster = startWorker();
+  const subs = Array.from({ length: Math.max(...o.subscribers) }, () => startWorker());
+  const runs: Record<string, Run> = {};
+  try {
+    for (const count of o.subscribers) {
+      for (const kind of ["bare", "chat"] as const) {
+        const server = kind === "bare"
+          ? await startServer("bench/servers/bare.js", ["relay"])
+          : await startServer("part4/mc_server.js", ["--rate", "0"]);
+        try {
+          runs[`${kind}-${count}`] = await once(server, poster, subs.slice(0, count), o);
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+  } finally {
+    await Promise.all([poster, ...subs].map((w) => w.stop()));
+  }
+  const figures: Figure[] = [];
+  const section = `Fan-out (one poster, ${o.messages.toLocaleString("en-US")} messages, subscribers in their own processes)`;
+  for (const count of o.subscribers) {
+    const bare = runs[`bare-${count}`]!;
+    const chat = runs[`chat-${count}`]!;
+    const who = `${count} subscriber${count > 1 ? "s" : ""}`;
+    figures.push(
+      figure({ section, name: `${who}: delivered per subscriber`, unit: "msgs/s", chat: chat.perSubscriber, bare: bare.perSubscriber }),
+      figure({ section, name: `${who}: delivered in total`, unit: "msgs/s", chat: chat.total, bare: bare.total }, { atLeast: 0.8 }),
+      figure({ section, name: `${who}: lost or out of order`, unit: "count", chat: chat.lost + chat.gaps, bare: bare.lost + bare.gaps }, { atMost: 0, on: "chat" }),
+    );
+  }
+  return { figures, details: runs };
+}
+
+async function once(server: Server, poster: Worker, subs: Worker[], o: FanoutOptions): Promise<Run> {
+  let ready = false;
+  const readies = Promise.all(subs.map((w) => w.call("subscribe", { pub: server.pub, channel: "bench", hwm: o.highWaterMark }, 30_000)));
+  void readies.then(() => (ready = true), () => {});
+  /* Post to the warm channel until every subscriber has heard it: all subscriptions are then active. */
+  for (let i = 0; !ready; i++) {
+    if (i > 1000) throw new Error("fan-out: the subscribers never heard the warm-up posts");
+    await poster.call("warm", { endpoint: server.post });
+    await sleep(20);
+  }
+  await readies;
+  const collecting = subs.map((w) => w.call<Delivery>("collect", { expect: o.messages, idleMs: 3000 }, 180_000));
+  const posted = await poster.call<PipelinedResult>("pipelined", { endpoint: server.post, count: o.messages, window: 100, channel: "bench" }, 180_000);
+  const got = await Promise.all(collecting);
+  const rate = (n: number, untilMs: number) => n / ((untilMs - posted.startMs) / 1000);
+  return {
+    perSubscriber: got.reduce((a, d) => a + rate(d.received, d.lastAtMs), 0) / got.length,
+    total: rate(got.reduce((a, d) => a + d.received, 0), Math.max(...got.map((d) => d.lastAtMs))),
+    lost: got.reduce((a, d) => a + (o.messages - d.received), 0),
+    gaps: got.reduce((a, d) => a + d.gaps, 0),
+    posted: posted.acked,
+  };
+}
