@@ -32,6 +32,7 @@ export interface StoredOptions {
 export async function storedMessages(o: StoredOptions): Promise<{ figures: Figure[]; details: object }> {
   const worker = startWorker();
   const perMessage: Record<string, Record<number, number>> = {};
+  const fillRates: Record<string, number[]> = {};
   try {
     for (const kind of ["bare", "chat"] as const) {
       const server = kind === "bare"
@@ -42,6 +43,7 @@ export async function storedMessages(o: StoredOptions): Promise<{ figures: Figur
         const fillTo = async (n: number) => {
           const r = await worker.call<PipelinedResult>("pipelined", { endpoint: server.post, count: n - stored, sockets: 4, window: 64, channels: 10 }, 240_000);
           if (r.acked !== n - stored) throw new Error(`memory: ${kind} server acknowledged ${r.acked} of ${n - stored} posts (${r.errors} refused)`);
+          (fillRates[kind] ??= []).push(Math.round(r.acked / ((r.endMs - r.startMs) / 1000)));
           stored = n;
           await sleep(SETTLE_MS);
           return rssBytes(server.pid);
@@ -63,7 +65,7 @@ export async function storedMessages(o: StoredOptions): Promise<{ figures: Figur
       { section, name: `per stored 100-byte message, at ${n.toLocaleString("en-US")}`, unit: "B", chat: perMessage.chat![n]!, bare: perMessage.bare![n]! },
       { atMost: 300, on: "chat" },
     ));
-  return { figures, details: perMessage };
+  return { figures, details: { bytesPerMessage: perMessage, fillPostsPerSecond: fillRates } };
 }
 
 export async function idleSubscribers(count: number): Promise<{ figures: Figure[]; details: object }> {

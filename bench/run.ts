@@ -4,7 +4,7 @@
  * doing the same traffic in the same run. Prints a Markdown table and
  * writes the figures with the machine's description to bench/results.json.
  *
- *   node bench/run.js [--only throughput,latency,fanout,memory,history] [--out file.json]
+ *   node bench/run.js [--only throughput,latency,fanout,memory,history,hostile] [--out file.json]
  *
  * Bounded: every wait has a limit and the whole run stops itself after
  * five minutes.
@@ -20,7 +20,7 @@ import { latency } from "./latency.js";
 import { fanout } from "./fanout.js";
 import { idleSubscribers, storedMessages } from "./memory.js";
 import { history, timeHistory } from "./history.js";
-import { startWorker } from "./lib/children.js";
+import { runScript, startWorker } from "./lib/children.js";
 
 const LIMIT_MS = 5 * 60_000;
 const args = process.argv.slice(2);
@@ -50,6 +50,7 @@ const figures: Figure[] = [];
 const details: Record<string, unknown> = {};
 /* Half of mc_server's 16-client throughput when this run measured it. */
 let loadRate = 10_000;
+let hostile: string[] = [];
 const step = (what: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s, load ${load()[0]}] ${what}\n`);
 
 try {
@@ -102,6 +103,11 @@ try {
     figures.push(...h.figures);
     details.history = h.details;
   }
+  if (wanted("hostile")) {
+    step("hostile input: RSS under malformed requests (bench/hostile-memory.js)");
+    hostile = await runScript("bench/hostile-memory.js", ["100000", "2"], 90_000);
+    details.hostileMemory = hostile;
+  }
 } catch (err) {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exitCode = 1;
@@ -124,8 +130,11 @@ const result = {
   figures,
   details,
 };
-process.stdout.write(`\n${table(figures)}\n\nLoad average at start ${loadStart.join(" ")}, at end ${result.loadAverage.end.join(" ")}; ${result.durationS} s.\n`);
+const hostileText = hostile.length ? `\nMalformed input (bench/hostile-memory.js, no baseline):\n${hostile.map((l) => `    ${l}`).join("\n")}\n` : "";
+process.stdout.write(`\n${table(figures)}\n${hostileText}\nLoad average at start ${loadStart.join(" ")}, at end ${result.loadAverage.end.join(" ")}; ${result.durationS} s.\n`);
 if (process.exitCode !== 1) {
-  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  /* Figures to a tenth are plenty; the raw doubles only clutter the file. */
+  const rounded = (_: string, v: unknown) => (typeof v === "number" && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v);
+  writeFileSync(out, `${JSON.stringify(result, rounded, 2)}\n`);
   process.stderr.write(`wrote ${out}\n`);
 }

@@ -21,7 +21,10 @@ export interface ThroughputOptions {
 
 export interface Run {
   rate: number;
+  /** CPU of the server process (all its threads) per post. */
   cpuUsPerPost: number;
+  /** CPU of the process running the clients per post: what the other core spends. */
+  clientCpuUsPerPost: number;
   errors: number;
 }
 
@@ -76,6 +79,12 @@ export async function throughput(o: ThroughputOptions): Promise<{ figures: Figur
       }));
     }
   }
+  const last = o.clients[o.clients.length - 1]!;
+  figures.push(figure({
+    section: "Server CPU per post (from /proc, same runs)",
+    name: `the ${last} clients' own process, in memory`,
+    unit: "us", chat: best(`memory-${last}`).clientCpuUsPerPost, bare: best(`bare-${last}`).clientCpuUsPerPost,
+  }));
   return { figures, runs };
 }
 
@@ -84,17 +93,14 @@ async function measure(worker: ReturnType<typeof startWorker>, server: Server, c
   await worker.call("loopStart", { endpoint: server.post, clients, channel: "bench" });
   try {
     await sleep(o.warmupMs);
-    const cpu0 = cpuSeconds(server.pid);
+    const cpu0 = [cpuSeconds(server.pid), cpuSeconds(worker.pid)];
     const m0 = await worker.call<Mark>("loopMark");
     await sleep(o.measureMs);
     const m1 = await worker.call<Mark>("loopMark");
-    const cpu1 = cpuSeconds(server.pid);
+    const cpu1 = [cpuSeconds(server.pid), cpuSeconds(worker.pid)];
     const posts = m1.count - m0.count;
-    return {
-      rate: posts / ((m1.atMs - m0.atMs) / 1000),
-      cpuUsPerPost: posts > 0 ? ((cpu1 - cpu0) * 1e6) / posts : NaN,
-      errors: m1.errors,
-    };
+    const perPost = (i: number) => (posts > 0 ? ((cpu1[i]! - cpu0[i]!) * 1e6) / posts : NaN);
+    return { rate: posts / ((m1.atMs - m0.atMs) / 1000), cpuUsPerPost: perPost(0), clientCpuUsPerPost: perPost(1), errors: m1.errors };
   } finally {
     await worker.call("loopStop");
   }

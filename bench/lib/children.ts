@@ -131,3 +131,19 @@ export function startWorker(): Worker {
     stop: () => stopChild(child, exited),
   };
 }
+
+/** Runs `node <script> ...args` to completion (killed after `timeoutMs`) and resolves with its stdout lines. */
+export function runScript(script: string, args: string[], timeoutMs: number): Promise<string[]> {
+  const child = spawn(process.execPath, [join(ROOT, script), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const exited = track(child);
+  let out = "";
+  let err = "";
+  child.stdout!.setEncoding("utf8").on("data", (s: string) => (out += s));
+  child.stderr!.setEncoding("utf8").on("data", (s: string) => (err = (err + s).slice(-2000)));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  return exited.then(() => {
+    clearTimeout(timer);
+    if (child.exitCode !== 0) throw new Error(`${script} failed (${child.exitCode ?? child.signalCode}): ${err}`);
+    return out.split("\n").filter(Boolean);
+  });
+}
