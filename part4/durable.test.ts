@@ -1,7 +1,8 @@
 /**
  * The durable store under faults, with real processes: the server killed
- * with SIGKILL mid-burst and restarted on the same file and ports, and a
- * server stalled (SIGSTOP) past the clients' retry time.
+ * with SIGKILL mid-burst and restarted on the same file and ports, a
+ * server stalled (SIGSTOP) past the clients' retry time, and a second
+ * server given a store already in use.
  * Every wait is for an output line or an exit; PATIENCE_MS only bounds hangs.
  */
 import { test } from "node:test";
