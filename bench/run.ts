@@ -65,7 +65,7 @@ try {
   }
   if (wanted("latency")) {
     step(`end-to-end latency, idle and under ${loadRate} posts/s`);
-    const l = await latency({ loadRate, samples: 2000, intervalMs: 1 });
+    const l = await latency({ loadRate, samples: 2000, rounds: 4, intervalMs: 1 });
     figures.push(...l.figures);
     details.latency = l.details;
   }
