@@ -9,6 +9,7 @@
  */
 import type { Socket } from "zeromq";
 import { HandshakeError } from "./errors.js";
+import { isIpv6Endpoint } from "./endpoint.js";
 
 /*
  * A handshake that fails without detail is the server hanging up on us: with
@@ -17,6 +18,8 @@ import { HandshakeError } from "./errors.js";
  * ~100 ms reconnect interval in between, is not.
  */
 const FAILURES_IN_A_ROW = 3;
+/** How long the plain probe may take before we settle for "wrong key" (a bound, not a guess at speed). */
+const PROBE_MS = 5000;
 
 /**
  * Calls `onFailure` once, as soon as `socket`'s handshakes with `endpoint`
@@ -36,6 +39,7 @@ export function watchHandshakes(
     reported = true;
     onFailure(new HandshakeError(endpoint, reason, detail));
   };
+  let probing = false;
   const events = socket.events;
   events.on("handshake", () => {
     failures = 0;
@@ -47,8 +51,37 @@ export function watchHandshakes(
   });
   events.on("handshake:error:auth", ({ error }) => fail(curve ? "wrong-key" : "protocol", `ZAP ${error.status}`));
   events.on("handshake:error:other", ({ error }) => {
-    // Without a key, a server that hangs up mid-handshake is one that wants CURVE (its
-    // mismatch error can lose the race with our write: EPIPE instead).
-    if (++failures >= FAILURES_IN_A_ROW) fail(curve ? "wrong-key" : "needs-key", error.code);
+    if (++failures < FAILURES_IN_A_ROW || probing) return;
+    /*
+     * A server that sees the wrong mechanism hangs up too, and its hang-up
+     * can beat its greeting to us (EPIPE rather than a mismatch). Without a
+     * key that means the server wants CURVE. With one, it is a wrong key or
+     * a server without CURVE: a plain probe tells which.
+     */
+    if (!curve) return fail("needs-key", error.code);
+    probing = true;
+    void acceptsPlain(socket, endpoint).then((plain) => fail(plain ? "not-encrypted" : "wrong-key", error.code));
+  });
+}
+
+/**
+ * Whether a plain socket of `like`'s type completes a handshake with
+ * `endpoint`: a server without CURVE always does, one with CURVE never.
+ */
+function acceptsPlain(like: Socket, endpoint: string): Promise<boolean> {
+  const SocketType = like.constructor as new (options: { linger: number; ipv6: boolean }) => Socket;
+  const probe = new SocketType({ linger: 0, ipv6: isIpv6Endpoint(endpoint) });
+  return new Promise((resolve) => {
+    const done = (plain: boolean) => {
+      clearTimeout(timer);
+      if (!probe.closed) probe.close();
+      resolve(plain);
+    };
+    const timer = setTimeout(() => done(false), PROBE_MS).unref();
+    probe.events.on("handshake", () => done(true));
+    probe.events.on("handshake:error:protocol", () => done(false));
+    probe.events.on("handshake:error:other", () => done(false));
+    probe.events.on("handshake:error:auth", () => done(false));
+    probe.connect(endpoint);
   });
 }
