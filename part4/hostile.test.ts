@@ -48,7 +48,7 @@ async function tcp(t: TestContext, port: string, data: Buffer, options: { halfCl
 
 /** A DEALER in the test process, speaking to the server like a hand-made client; closed when the test ends. */
 function dealer(t: TestContext, server: ServerProc): Dealer {
-  const d = new Dealer({ linger: 0, receiveTimeout: PATIENCE_MS });
+  const d = new Dealer({ linger: 0, sendTimeout: PATIENCE_MS, receiveTimeout: PATIENCE_MS });
   d.connect(server.post);
   t.after(() => void (d.closed || d.close()));
   return d;
@@ -62,8 +62,11 @@ async function ask(d: Dealer, frames: (string | Buffer)[]): Promise<string[]> {
   return reply.map((f) => f.toString("utf8"));
 }
 
-/** Resolves with the first monitor event of `type` on `socket`. */
-function nextEvent(socket: Socket, type: "disconnect" | "handshake"): Promise<void> {
+/**
+ * Resolves with the next monitor event of `type` on `socket`. The monitor
+ * starts on first use: only events after this call are seen.
+ */
+function nextEvent(socket: Socket, type: "disconnect"): Promise<void> {
   return new Promise((resolve) => {
     const on = () => {
       socket.events.off(type, on);
@@ -87,10 +90,11 @@ async function watchAll(t: TestContext, server: ServerProc): Promise<Watch> {
   sub.subscribe("");
   sub.connect(server.pub!);
   const topics: string[] = [];
-  let waiters: { match: RegExp; count: number; resolve: () => void }[] = [];
+  let waiters: { match: RegExp; count: number; resolve: () => void; timer: NodeJS.Timeout }[] = [];
   const check = () => {
     waiters = waiters.filter((w) => {
       if (topics.filter((s) => w.match.test(s)).length < w.count) return true;
+      clearTimeout(w.timer);
       w.resolve();
       return false;
     });
@@ -101,8 +105,9 @@ async function watchAll(t: TestContext, server: ServerProc): Promise<Watch> {
       check();
     }
   })().catch(() => {});
-  const until = (match: RegExp, count = 1) => new Promise<void>((resolve) => {
-    waiters.push({ match, count, resolve });
+  const until = (match: RegExp, count = 1) => new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${count} publications matching ${match} within ${PATIENCE_MS} ms; got ${JSON.stringify(topics)}`)), PATIENCE_MS);
+    waiters.push({ match, count, resolve, timer });
     check();
   });
   // The server answers a "\0sync-<token>" subscription on that topic: from then on nothing is missed.
@@ -213,9 +218,8 @@ test("well-formed messages with bad content get an error code and a sentence; no
 test(`a frame over ${MAX_FRAME_BYTES} bytes gets its sender disconnected by libzmq, on both ports; the server keeps serving`, async (t) => {
   const server = await startServer(t, SERVER);
   const d = dealer(t, server);
-  await nextEvent(d, "handshake");
   const big = (size: number) => encodePost({ id: "big-1", channel: "dev", user: "mallory", time: TIME_ISO, kind: "say", body: "x".repeat(size) });
-  // At the limit the frame arrives and the codec refuses it.
+  // At the limit the frame arrives and the codec refuses it (the reply also proves the connection is up).
   assert.deepEqual(await ask(d, big(MAX_FRAME_BYTES)), ["err", "bad-field", "invalid body is longer than 16384 bytes"]);
   // One byte over, libzmq drops the connection without passing anything on.
   const dropped = nextEvent(d, "disconnect");
@@ -233,6 +237,8 @@ test(`a frame over ${MAX_FRAME_BYTES} bytes gets its sender disconnected by libz
   await subDropped;
   sub.close();
   await assertStillChats(t, server, "big frames bounced");
+  // The record is in order: once alice's line is in, anything recorded before it is too.
+  await server.line(/^\[dev #\d+\] alice: big frames bounced \(/);
   assert.deepEqual(server.out.filter((l) => l.startsWith("[")).map((l) => l.replace(/ \(.*\)$/, "")), ["[dev #1] alice: big frames bounced"]);
 });
 
@@ -245,23 +251,35 @@ test("a flooding client gets slow-down replies from its token bucket while anoth
   let sent = 0;
   let refused = () => {};
   const firstRefusal = new Promise<void>((resolve) => (refused = resolve));
+  let caughtUp = () => {};
   const flooding = (async () => {
-    // Posts go out without waiting for answers, as fast as the socket takes them, until the other client is done.
+    /*
+     * Posts go out without waiting for each answer, until the other client is
+     * done. At most WINDOW unanswered: past libzmq's high-water mark (1000) the
+     * server's ROUTER drops replies to a client that does not read them.
+     */
+    const WINDOW = 256;
     const receiving = (async () => {
       while (!stop || replies.length < sent) {
         replies.push((await flooder.receive()).slice(1).map((f) => f.toString("utf8")));
         if (replies.length === 4) refused();
+        caughtUp();
       }
     })();
+    // A reply that never comes (receiveTimeout) ends the flood, and the test with its error.
+    receiving.catch(() => {
+      stop = true;
+      caughtUp();
+    });
     while (!stop && sent < 100_000) {
+      if (sent - replies.length >= WINDOW) await new Promise<void>((resolve) => (caughtUp = resolve));
       await flooder.send(["", ...encodePost({ id: `flood-${sent}`, channel: "dev", user: "flood", time: TIME_ISO, kind: "say", body: `spam ${sent}` })]);
       sent++;
-      if (sent % 64 === 0) await new Promise((r) => setImmediate(r));
     }
     stop = true;
     await receiving;
   })();
-  await firstRefusal;
+  await Promise.race([firstRefusal, flooding]);
   // Mid-flood, alice (her own connection, so her own bucket of 3) posts 3 lines; bob sees all of them.
   const args = (name: string) => ["127.0.0.1", server.postPort, server.pubPort, "dev", name, "--history", "0"];
   const bob = run(t, CLIENT, args("bob"));
@@ -283,6 +301,7 @@ test("a flooding client gets slow-down replies from its token bucket while anoth
   }
   assert.ok(sent > 3, "the flooder was refused at least once");
   // Recorded: the flooder's 3 and alice's 3, nothing else.
+  await server.lines(/^\[dev #\d+\] alice: /, 3);
   const recorded = server.out.filter((l) => l.startsWith("[")).map((l) => l.replace(/ \(.*\)$/, ""));
   assert.deepEqual(recorded.filter((l) => l.includes("flood:")), ["[dev #1] flood: spam 0", "[dev #2] flood: spam 1", "[dev #3] flood: spam 2"]);
   assert.deepEqual(recorded.filter((l) => l.includes("alice:")).map((l) => l.replace(/^\[dev #\d+\] /, "")), ["alice: one", "alice: two", "alice: three"]);
