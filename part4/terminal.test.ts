@@ -23,9 +23,11 @@ test("a half-typed line survives an incoming message: printed above the prompt, 
 
   const bob = await runToExit(t, CLIENT, ["127.0.0.1", server.postPort, server.pubPort, "dev", "bob", "--history", "0"], "hello amy\n");
   assert.equal(bob.code, 0);
-  // The message is drawn, then the prompt below it: wait for both before looking.
-  await amy.until("bob's message above the prompt", (vt) =>
-    vt.transcript.some((l) => /bob: hello amy$/.test(l)) && vt.cursorRow === "[#dev] half typed");
+  // The message is drawn, then the prompt below it, then the cursor is moved back into the text
+  // (separate writes): wait for all three before looking.
+  await amy.until("bob's message above the prompt, cursor back in place", (vt) =>
+    vt.transcript.some((l) => /bob: hello amy$/.test(l)) && vt.cursorRow === "[#dev] half typed" &&
+    vt.cursor.x === "[#dev] half ty".length);
 
   const screen = amy.vt.transcript;
   const incoming = screen.findIndex((l) => /bob: hello amy$/.test(l));
