@@ -10,9 +10,11 @@ import assert from "node:assert/strict";
 import { connect, type Socket as TcpSocket } from "node:net";
 import { readFileSync } from "node:fs";
 import { Dealer, Subscriber, type Socket } from "zeromq";
+import fc from "fast-check";
 import { encodePost } from "../shared/codec.js";
 import { MAX_FRAME_BYTES } from "../shared/limits.js";
 import { PATIENCE_MS, run, runToExit, startServer, TIME, type ServerProc } from "../shared/testing/processes.js";
+import { mutated, validRequest } from "../shared/testing/wire-arbitraries.js";
 
 const SERVER = "part4/mc_server.js";
 const CLIENT = "part4/mc_client.js";
@@ -213,6 +215,25 @@ test("well-formed messages with bad content get an error code and a sentence; no
   await server.line(/^\[dev #1\] mallory: the real one \(/);
   assert.deepEqual(server.out.filter((l) => l.startsWith("[")).map((l) => l.replace(/ \(.*\)$/, "")), ["[dev #1] mallory: the real one"]);
   await assertStillChats(t, server, "after the garbage");
+});
+
+test("generated requests, valid and broken, each get an ok or an error reply; no internal error, and the server keeps serving", async (t) => {
+  const server = await startServer(t, SERVER);
+  const d = dealer(t, server);
+  const seed = Date.now() | 0;
+  const requests = fc.sample(mutated(validRequest), { numRuns: 400, seed });
+  const codes = new Set(["bad-request", "bad-field", "read-only", "slow-down"]);
+  for (const frames of requests) {
+    const reply = await ask(d, frames);
+    const about = `seed ${seed}, request ${JSON.stringify(frames.map((f) => f.toString("latin1")))}, reply ${JSON.stringify(reply)}`;
+    if (reply[0] === "err") {
+      assert.ok(codes.has(reply[1]!) && /^invalid \S|^too many messages/.test(reply[2]!), about);
+    } else {
+      assert.equal(reply[0], "ok", about);
+    }
+  }
+  assert.deepEqual(server.err, [], "nothing went wrong inside the server");
+  await assertStillChats(t, server, "fuzzed");
 });
 
 test(`a frame over ${MAX_FRAME_BYTES} bytes gets its sender disconnected by libzmq, on both ports; the server keeps serving`, async (t) => {
