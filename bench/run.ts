@@ -127,7 +127,7 @@ const result = {
     "Baselines are bench/servers/bare.js: bare zeromq.js REP (+ PUB) sockets, one awaited send at a time, no chat logic.",
     "Ratios are mc_server / bare; for rates higher is better, for times and bytes lower is better.",
     "Throughput: best of 2 interleaved rounds of 2 s each. Latency: 2,000 samples per case, pooled over 4 rounds alternating the two servers.",
-    "Memory per stored message: RSS growth from 50,000 stored messages (warm-up) to 100,000 and 1,000,000, divided by the messages added.",
+    "Memory per stored message: RSS growth from 50,000 stored messages (warm-up) to 100,000 and 1,000,000, divided by the messages added; both servers run with node --min-semi-space-size=16 --max-semi-space-size=16 (V8's default maximum young generation, fixed) so that its growth in steps is not charged to messages. History in memory is timed on that server.",
   ],
   figures,
   details,

@@ -2,42 +2,58 @@
  * Recent post ids, for recognising a retried post. Bounded: the oldest
  * entries go first, and only a retry older than the newest `capacity` posts
  * could be recorded twice. Keys are 53-bit hashes (cyrb53) rather than the
- * id strings, which keeps an entry near 56 bytes; a hash collision can only
- * make the index forget an id early, never confuse two ids, because callers
- * compare the id actually stored.
+ * id strings; a hash collision can only make the index forget an id early,
+ * never confuse two ids, because callers compare the id actually stored.
+ *
+ * The table is open addressing with linear probing in typed arrays, sized
+ * once: about 36 bytes an entry at capacity (a Map of numbers took about
+ * 70, in the V8 heap, and left its old table as garbage at each doubling).
+ *
+ *   slots:  key (hash + 1; 0 = empty) | gseq       Float64Array x 2, a power of two
+ *   ring:   key | gseq in insertion order          Float64Array x 2, `capacity`
  */
 export class IdIndex {
-  private readonly map = new Map<number, number>();
-  /*
-   * Keys and gseqs in insertion order, as rings: once full, slot `next`
-   * holds the oldest. Evicting through the Map's own order (keys().next())
-   * would be O(deleted entries) per call in V8, since deletions leave holes
-   * at the front of its table until it is rehashed.
-   */
+  private readonly mask: number;
   private readonly keys: Float64Array;
-  private readonly gseqs: Float64Array;
+  private readonly values: Float64Array;
+  /* Once full, ring slot `next` holds the oldest entry. */
+  private readonly ringKeys: Float64Array;
+  private readonly ringValues: Float64Array;
   private next = 0;
   private full = false;
+  private count = 0;
 
   constructor(private readonly capacity = 100_000) {
-    this.keys = new Float64Array(capacity);
-    this.gseqs = new Float64Array(capacity);
+    let slots = 16;
+    while (slots < capacity * 1.25) slots *= 2;
+    this.mask = slots - 1;
+    this.keys = new Float64Array(slots);
+    this.values = new Float64Array(slots);
+    this.ringKeys = new Float64Array(capacity);
+    this.ringValues = new Float64Array(capacity);
   }
 
   get(id: string): number | undefined {
-    return this.map.get(hash53(id));
+    const i = this.find(hash53(id) + 1);
+    return i < 0 ? undefined : this.values[i];
   }
 
   set(id: string, gseq: number): void {
-    const key = hash53(id);
+    const key = hash53(id) + 1;
     if (this.full) {
-      const old = this.keys[this.next]!;
-      // Unless that key was set again since (a newer slot holds it now).
-      if (this.map.get(old) === this.gseqs[this.next]) this.map.delete(old);
+      // Evict the oldest, unless its key was set again since (a newer ring slot holds it then).
+      const old = this.find(this.ringKeys[this.next]!);
+      if (old >= 0 && this.values[old] === this.ringValues[this.next]) this.remove(old);
     }
-    this.map.set(key, gseq);
-    this.keys[this.next] = key;
-    this.gseqs[this.next] = gseq;
+    let i = this.home(key);
+    while (this.keys[i] !== 0 && this.keys[i] !== key) i = (i + 1) & this.mask;
+    if (this.keys[i] === 0) {
+      this.keys[i] = key;
+      this.count++;
+    }
+    this.values[i] = gseq;
+    this.ringKeys[this.next] = key;
+    this.ringValues[this.next] = gseq;
     if (++this.next === this.capacity) {
       this.next = 0;
       this.full = true;
@@ -45,11 +61,43 @@ export class IdIndex {
   }
 
   delete(id: string): void {
-    this.map.delete(hash53(id));
+    const i = this.find(hash53(id) + 1);
+    if (i >= 0) this.remove(i);
   }
 
   get size(): number {
-    return this.map.size;
+    return this.count;
+  }
+
+  /* The slot a key's probe starts at: its low bits (ToInt32 keeps the low 32). */
+  private home(key: number): number {
+    return key & this.mask;
+  }
+
+  /** The slot holding `key`, or -1. */
+  private find(key: number): number {
+    for (let i = this.home(key); ; i = (i + 1) & this.mask) {
+      const k = this.keys[i]!;
+      if (k === key) return i;
+      if (k === 0) return -1;
+    }
+  }
+
+  /** Empties slot `i`, moving later entries of its probe run back so that none is cut off from its home. */
+  private remove(i: number): void {
+    const { keys, values, mask } = this;
+    keys[i] = 0;
+    this.count--;
+    for (let j = (i + 1) & mask; keys[j] !== 0; j = (j + 1) & mask) {
+      const h = this.home(keys[j]!);
+      // The entry at j may stay if its home lies cyclically in (i, j].
+      const stays = i <= j ? i < h && h <= j : i < h || h <= j;
+      if (stays) continue;
+      keys[i] = keys[j]!;
+      values[i] = values[j]!;
+      keys[j] = 0;
+      i = j;
+    }
   }
 }
 
