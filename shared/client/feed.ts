@@ -286,7 +286,11 @@ export class Feed {
        * answer) would come back on every retry: count the range as lost and
        * go on, rather than hold live messages for ever or crash.
        */
-      if (err instanceof ClosedError || this.sub.closed) return;
+      if (err instanceof ClosedError || this.sub.closed) {
+        // Nothing can be fetched any more: drop what waits on it, or release() would retry for ever (a spin).
+        this.held = [];
+        return;
+      }
       const reached = this.lastOf(stream);
       if (upTo > reached) this.options.onNotice({ type: "lost", channel: stream, count: upTo - reached });
       this.advance(stream, upTo);
