@@ -7,6 +7,7 @@
  * (100,000 on the PUB and on each SUB, so a run of 50,000 can never drop).
  */
 import { startServer, startWorker, type Server, type Worker } from "./lib/children.js";
+import { cpuSeconds } from "./lib/proc-stats.js";
 import { figure, type Figure } from "./lib/report.js";
 import { sleep } from "./lib/stats.js";
 import type { Delivery } from "./clients/subscribers.js";
@@ -26,6 +27,8 @@ interface Run {
   lost: number;
   gaps: number;
   posted: number;
+  /** CPU per message posted, from /proc: the server, the poster, all subscribers together. */
+  cpuUsPerMessage: { server: number; poster: number; subscribers: number };
 }
 
 export async function fanout(o: FanoutOptions): Promise<{ figures: Figure[]; details: object }> {
@@ -74,9 +77,12 @@ async function once(server: Server, poster: Worker, subs: Worker[], o: FanoutOpt
     await sleep(20);
   }
   await readies;
+  const cpu = () => [server.pid, poster.pid, ...subs.map((w) => w.pid)].map(cpuSeconds);
+  const cpu0 = cpu();
   const collecting = subs.map((w) => w.call<Delivery>("collect", { expect: o.messages, idleMs: 3000 }, 180_000));
   const posted = await poster.call<PipelinedResult>("pipelined", { endpoint: server.post, count: o.messages, window: 100, channel: "bench" }, 180_000);
   const got = await Promise.all(collecting);
+  const used = cpu().map((c, i) => ((c - cpu0[i]!) * 1e6) / o.messages);
   const rate = (n: number, untilMs: number) => n / ((untilMs - posted.startMs) / 1000);
   return {
     perSubscriber: got.reduce((a, d) => a + rate(d.received, d.lastAtMs), 0) / got.length,
@@ -84,5 +90,6 @@ async function once(server: Server, poster: Worker, subs: Worker[], o: FanoutOpt
     lost: got.reduce((a, d) => a + (o.messages - d.received), 0),
     gaps: got.reduce((a, d) => a + d.gaps, 0),
     posted: posted.acked,
+    cpuUsPerMessage: { server: used[0]!, poster: used[1]!, subscribers: used.slice(2).reduce((a, b) => a + b, 0) },
   };
 }
