@@ -172,35 +172,35 @@ test("well-formed messages with bad content get an error code and a sentence; no
   const hello = (h: object) => ["hello", JSON.stringify({ session: "s-1", user: "mallory", channels: ["dev"], ...h })];
   const cases: [(string | Buffer)[], string, string][] = [
     // wrong frame count, empty frames, unknown kinds of request
-    [["post", "m-1", "dev"], "bad-request", "invalid request 'post' needs 7 frames, got 3"],
-    [["who"], "bad-request", "invalid request 'who' needs 2 frames, got 1"],
-    [[""], "bad-request", "invalid request '' needs 2 frames, got 1"],
-    [["", ""], "bad-request", "invalid op '' is not a known request"],
-    [["post", "", "", "", "", "", ""], "bad-field", "invalid kind must be say or me"],
-    [["subscribe", "{}"], "bad-request", "invalid op 'subscribe' is not a known request"],
-    [post({ kind: "shout" }), "bad-field", "invalid kind must be say or me"],
+    [["post", "m-1", "dev"], "bad-request", "invalid request: 'post' needs 7 frames, got 3"],
+    [["who"], "bad-request", "invalid request: 'who' needs 2 frames, got 1"],
+    [[""], "bad-request", "invalid request: '' needs 2 frames, got 1"],
+    [["", ""], "bad-request", "invalid op: '' is not a known request"],
+    [["post", "", "", "", "", "", ""], "bad-field", "invalid kind: must be say or me"],
+    [["subscribe", "{}"], "bad-request", "invalid op: 'subscribe' is not a known request"],
+    [post({ kind: "shout" }), "bad-field", "invalid kind: must be say or me"],
     // non-UTF-8, invalid JSON, invalid fields
-    [post({ user: Buffer.from([0x6d, 0xff]) }), "bad-field", "invalid user is not valid UTF-8"],
-    [post({ body: Buffer.from([0x68, 0xc3]) }), "bad-field", "invalid body is not valid UTF-8"],
-    [["who", Buffer.from([0x7b, 0xff, 0x7d])], "bad-request", "invalid json is not valid UTF-8"],
-    [["who", "{channel: dev}"], "bad-request", "invalid json is not valid JSON"],
-    [["who", '["dev"]'], "bad-request", "invalid json must be a JSON object"],
-    [["history", '{"channel":"dev","limit":5000}'], "bad-field", "invalid limit must be a whole number from 0 to 1000"],
-    [post({ id: "" }), "bad-field", "invalid id must be 1 to 64 printable ASCII characters without spaces"],
-    [post({ time: "tomorrow" }), "bad-field", "invalid time must be ISO 8601 with an offset, like 2026-01-31T22:00:00.000-06:00"],
-    [post({ body: "" }), "bad-field", "invalid body is empty"],
-    [post({ body: "\x1b[2J\x1b[Hyou have been hacked" }), "bad-field", "invalid body contains control characters"],
+    [post({ user: Buffer.from([0x6d, 0xff]) }), "bad-field", "invalid user: is not valid UTF-8"],
+    [post({ body: Buffer.from([0x68, 0xc3]) }), "bad-field", "invalid body: is not valid UTF-8"],
+    [["who", Buffer.from([0x7b, 0xff, 0x7d])], "bad-request", "invalid json: is not valid UTF-8"],
+    [["who", "{channel: dev}"], "bad-request", "invalid json: is not valid JSON"],
+    [["who", '["dev"]'], "bad-request", "invalid json: must be a JSON object"],
+    [["history", '{"channel":"dev","limit":5000}'], "bad-field", "invalid limit: must be a whole number from 0 to 1000"],
+    [post({ id: "" }), "bad-field", "invalid id: must be 1 to 64 printable ASCII characters without spaces"],
+    [post({ time: "tomorrow" }), "bad-field", "invalid time: must be ISO 8601 with an offset, like 2026-01-31T22:00:00.000-06:00"],
+    [post({ body: "" }), "bad-field", "invalid body: is empty"],
+    [post({ body: "\x1b[2J\x1b[Hyou have been hacked" }), "bad-field", "invalid body: contains control characters"],
     // names and channels over the limits, ALL as a target
-    [post({ user: "m".repeat(33) }), "bad-field", "invalid user is longer than 32 characters"],
-    [post({ channel: "🎉".repeat(33) }), "bad-field", "invalid channel is longer than 32 characters"],
-    [post({ user: "mal lory" }), "bad-field", "invalid user contains whitespace, control or invisible characters"],
-    [post({ body: "x".repeat(16 * 1024 + 1) }), "bad-field", "invalid body is longer than 16384 bytes"],
-    [post({ channel: "ALL" }), "read-only", "invalid channel ALL is read-only: it shows every channel but cannot be posted to"],
+    [post({ user: "m".repeat(33) }), "bad-field", "invalid user: is longer than 32 characters"],
+    [post({ channel: "🎉".repeat(33) }), "bad-field", "invalid channel: is longer than 32 characters"],
+    [post({ user: "mal lory" }), "bad-field", "invalid user: contains whitespace, control or invisible characters"],
+    [post({ body: "x".repeat(16 * 1024 + 1) }), "bad-field", "invalid body: is longer than 16384 bytes"],
+    [post({ channel: "ALL" }), "read-only", "ALL is read-only: it shows every channel but cannot be posted to"],
     // a hello is checked whole before presence changes
-    [hello({ user: "two words" }), "bad-field", "invalid user contains whitespace, control or invisible characters"],
-    [hello({ channels: ["dev", "all"] }), "bad-field", "invalid channel 'all' is reserved; use ALL to read every channel"],
-    [hello({ channels: Array.from({ length: 65 }, (_, i) => `c${i}`) }), "bad-field", "invalid channels must be a list of at most 64 channel names"],
-    [hello({ session: "" }), "bad-field", "invalid session must be 1 to 64 printable ASCII characters without spaces"],
+    [hello({ user: "two words" }), "bad-field", "invalid user: contains whitespace, control or invisible characters"],
+    [hello({ channels: ["dev", "all"] }), "bad-field", "invalid channel: 'all' is reserved; use ALL to read every channel"],
+    [hello({ channels: Array.from({ length: 65 }, (_, i) => `c${i}`) }), "bad-field", "invalid channels: must be a list of at most 64 channel names"],
+    [hello({ session: "" }), "bad-field", "invalid session: must be 1 to 64 printable ASCII characters without spaces"],
   ];
   for (const [frames, code, sentence] of cases) {
     assert.deepEqual(await ask(d, frames), ["err", code, sentence], `reply to ${JSON.stringify(frames.map(String)).slice(0, 80)}`);
@@ -241,7 +241,7 @@ test(`a frame over ${MAX_FRAME_BYTES} bytes gets its sender disconnected by libz
   const d = dealer(t, server);
   const big = (size: number) => encodePost({ id: "big-1", channel: "dev", user: "mallory", time: TIME_ISO, kind: "say", body: "x".repeat(size) });
   // At the limit the frame arrives and the codec refuses it (the reply also proves the connection is up).
-  assert.deepEqual(await ask(d, big(MAX_FRAME_BYTES)), ["err", "bad-field", "invalid body is longer than 16384 bytes"]);
+  assert.deepEqual(await ask(d, big(MAX_FRAME_BYTES)), ["err", "bad-field", "invalid body: is longer than 16384 bytes"]);
   // One byte over, libzmq drops the connection without passing anything on.
   const dropped = nextEvent(d, "disconnect");
   await d.send(["", ...big(MAX_FRAME_BYTES + 1)]);

@@ -80,13 +80,13 @@ test("the server rejects a post addressed to ALL or to an invalid channel, and p
   const all = await client(t, server, "ALL", "watcher");
   const post = (channel: string) => encodePost({ id: `t-${channel.length}-${Math.random().toString(36).slice(2)}`, channel, user: "mallory", time: "2026-01-31T22:00:00.000-06:00", kind: "say", body: "sneaky" });
   assert.deepEqual(await request(server.post, post("ALL")),
-    ["err", "read-only", "invalid channel ALL is read-only: it shows every channel but cannot be posted to"]);
+    ["err", "read-only", "ALL is read-only: it shows every channel but cannot be posted to"]);
   assert.deepEqual(await request(server.post, post("all")),
-    ["err", "bad-field", "invalid channel 'all' is reserved; use ALL to read every channel"]);
+    ["err", "bad-field", "invalid channel: 'all' is reserved; use ALL to read every channel"]);
   assert.deepEqual(await request(server.post, post("two words")),
-    ["err", "bad-field", "invalid channel contains whitespace, control or invisible characters"]);
+    ["err", "bad-field", "invalid channel: contains whitespace, control or invisible characters"]);
   assert.deepEqual(await request(server.post, post("x".repeat(33))),
-    ["err", "bad-field", "invalid channel is longer than 32 characters"]);
+    ["err", "bad-field", "invalid channel: is longer than 32 characters"]);
   // A valid post after them is the first thing ALL shows, numbered 1: nothing else was recorded or published.
   assert.deepEqual(await request(server.post, post("dev")), ["ok", "1", "1"]);
   const [first] = await all.lines(/^#/, 1);

@@ -31,7 +31,7 @@ function validated(check: () => string): string {
   try {
     return check();
   } catch (err) {
-    if (err instanceof CodecError) throw new UsageError(`invalid ${err.field}: ${err.reason}`);
+    if (err instanceof CodecError) throw new UsageError(err.sentence);
     throw err;
   }
 }

@@ -53,7 +53,7 @@ export async function runCli<T>(
 
 /** One line for a person: what went wrong, and what to do where we know. */
 export function describeError(err: unknown): string {
-  if (err instanceof CodecError) return `invalid ${err.message}`;
+  if (err instanceof CodecError) return err.sentence;
   if (err instanceof ServerUnreachableError || err instanceof BindError || err instanceof RejectedError || err instanceof HandshakeError || err instanceof StoreBusyError) {
     return err.message;
   }

@@ -22,6 +22,11 @@ export class CodecError extends Error {
   ) {
     super(`${field} ${reason}`);
   }
+
+  /** The sentence a person reads: `invalid user: is empty`, or the reason alone for read-only. */
+  get sentence(): string {
+    return this.code === "read-only" ? this.reason : `invalid ${this.field}: ${this.reason}`;
+  }
 }
 
 /** Bad command-line arguments: the CLI prints usage and exits 2. */

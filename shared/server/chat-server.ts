@@ -237,7 +237,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
       } catch (err) {
         if (!(err instanceof CodecError)) onError(`internal error while handling a request: ${String(err)}`);
         const code = err instanceof CodecError ? err.code : "bad-request";
-        const sentence = err instanceof CodecError ? `invalid ${err.message}` : "the request could not be handled";
+        const sentence = err instanceof CodecError ? err.sentence : "the request could not be handled";
         replies.send([...envelope, ...encodeError(code, sentence)]);
       }
     }
