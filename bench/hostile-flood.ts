@@ -8,12 +8,10 @@
  *   node bench/hostile-flood.js [posts, 1000]
  */
 import { spawn } from "node:child_process";
-import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Dealer } from "zeromq";
 import { encodePost } from "../shared/codec.js";
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+import { killAll, startServer } from "./lib/children.js";
 const post = (id: string, user: string) =>
   encodePost({ id, channel: "bench", user, time: "2026-01-31T22:00:00.000Z", kind: "say", body: "hello" });
 
@@ -68,32 +66,24 @@ if (process.argv[2] === "--flood") {
   await flood(process.argv[3]!);
 } else {
   const count = Number(process.argv[2] ?? 1000);
-  const server = spawn(process.execPath, [join(ROOT, "part4/mc_server.js"), "127.0.0.1", "0", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
-  const children = [server];
+  let flooder: ReturnType<typeof spawn> | undefined;
   const watchdog = setTimeout(() => {
-    for (const c of children) c.kill("SIGKILL");
+    killAll();
+    flooder?.kill("SIGKILL");
     process.exit(1);
   }, 5 * 60_000);
+  const server = await startServer("part4/mc_server.js");
+  const endpoint = server.post;
   try {
-    const endpoint = await new Promise<string>((resolve, reject) => {
-      let head = "";
-      server.on("exit", () => reject(new Error(`mc_server exited: ${head}`)));
-      server.stdout!.setEncoding("utf8").on("data", (s: string) => {
-        head += s;
-        const m = /posts on (tcp:\/\/[\d.]+:\d+)/.exec(head);
-        if (m) resolve(m[1]!);
-      });
-    });
-    server.stdout!.resume();
     const alone = await roundTrips(endpoint, count, "a");
-    const flooder = spawn(process.execPath, [fileURLToPath(import.meta.url), "--flood", endpoint], { stdio: ["ignore", "pipe", "inherit"] });
-    children.push(flooder);
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--flood", endpoint], { stdio: ["ignore", "pipe", "inherit"] });
+    flooder = child;
     let report = "";
-    flooder.stdout!.setEncoding("utf8").on("data", (s: string) => (report += s));
-    await new Promise<void>((resolve) => flooder.stdout!.on("data", () => report.includes("flooding") && resolve()));
+    child.stdout!.setEncoding("utf8").on("data", (s: string) => (report += s));
+    await new Promise<void>((resolve) => child.stdout!.on("data", () => report.includes("flooding") && resolve()));
     const flooded = await roundTrips(endpoint, count, "b");
-    const exited = new Promise((resolve) => flooder.on("exit", resolve));
-    flooder.kill("SIGTERM");
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    child.kill("SIGTERM");
     await exited;
     const { sent, codes } = JSON.parse(report.split("\n")[1]!) as { sent: number; codes: Record<string, number> };
     console.log(`amy's post round trip, ${count} posts at 100/s: alone p50 ${pct(alone, 50)} ms, p99 ${pct(alone, 99)} ms; ` +
@@ -101,6 +91,7 @@ if (process.argv[2] === "--flood") {
     console.log(`flooder: ${sent.toLocaleString("en")} posts sent, replies ${JSON.stringify(codes)}`);
   } finally {
     clearTimeout(watchdog);
-    for (const c of children) c.kill("SIGTERM");
+    flooder?.kill("SIGTERM");
+    await server.stop();
   }
 }

@@ -12,13 +12,10 @@
  * malformed requests (each throws a CodecError) trigger sooner than valid
  * ones. Over 1.2 million malformed requests RSS levelled off near 91 MB.
  */
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Dealer } from "zeromq";
+import { killAll, startServer } from "./lib/children.js";
+import { cpuSeconds, rssBytes } from "./lib/proc-stats.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const COUNT = Number(process.argv[2] ?? 100_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 /* Requests in flight: enough to keep the server busy, few enough to stay under libzmq's high-water marks. */
@@ -47,15 +44,7 @@ const MALFORMED: (string | Buffer)[][] = [
   ["", ""],
 ];
 
-function rssKb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
-}
-
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+const rssKb = (pid: number) => rssBytes(pid) / 1024;
 
 /** Valid requests that change nothing, for the warm-up. */
 const HARMLESS: string[][] = [["channels", "{}"], ["who", '{"channel":"dev"}'], ["history", '{"channel":"dev","limit":5}']];
@@ -80,28 +69,16 @@ async function flood(dealer: Dealer, count: number, requests: (string | Buffer)[
   return codes;
 }
 
-const server = spawn(process.execPath, [join(ROOT, "part4/mc_server.js"), "127.0.0.1", "0", "0"], {
-  cwd: ROOT,
-  stdio: ["ignore", "pipe", "inherit"],
-});
 const watchdog = setTimeout(() => {
   process.stderr.write("hostile-memory: gave up after 5 minutes\n");
-  server.kill("SIGKILL");
+  killAll();
   process.exit(1);
 }, 5 * 60_000);
+const server = await startServer("part4/mc_server.js");
 try {
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let head = "";
-    server.on("exit", () => reject(new Error(`mc_server exited: ${head}`)));
-    server.stdout!.setEncoding("utf8").on("data", (s: string) => {
-      head += s;
-      const m = /posts on (tcp:\/\/[\d.]+:\d+)/.exec(head);
-      if (m) resolve(m[1]!);
-    });
-  });
-  const pid = server.pid!;
+  const pid = server.pid;
   const dealer = new Dealer({ linger: 0, receiveTimeout: 30_000 });
-  dealer.connect(endpoint);
+  dealer.connect(server.post);
   const boot = rssKb(pid);
   // Warm-up with valid requests: V8 sizes its heap and compiles the hot paths; what follows is the cost of bad input.
   await flood(dealer, COUNT, HARMLESS);
@@ -126,5 +103,5 @@ try {
   console.log(`replies to each ${COUNT.toLocaleString("en")}: ${[...rounds[0]!.codes].map(([k, n]) => `${k} x${n}`).join(", ")}`);
 } finally {
   clearTimeout(watchdog);
-  server.kill("SIGTERM");
+  await server.stop();
 }
