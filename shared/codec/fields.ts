@@ -1,0 +1,80 @@
+/**
+ * Reading frames and JSON fields for the codec: each reader validates as it
+ * goes and throws a CodecError naming the field.
+ */
+import { CONTROL_MAX_BYTES } from "../limits.js";
+import { CodecError } from "../errors.js";
+
+/** Received or about-to-be-sent frames. */
+export type Frames = readonly (Buffer | Uint8Array)[];
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+export function text(frame: Uint8Array): string {
+  return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString("latin1");
+}
+
+export function ascii(frame: Uint8Array, field: string): string {
+  for (let i = 0; i < frame.length; i++) {
+    if (frame[i]! > 0x7e || frame[i]! < 0x20) throw new CodecError(field, "must be printable ASCII");
+  }
+  return text(frame);
+}
+
+export function utf8(frame: Uint8Array, field: string): string {
+  try {
+    return decoder.decode(frame);
+  } catch {
+    throw new CodecError(field, "is not valid UTF-8");
+  }
+}
+
+/** Parses a JSON object frame; `limit` bounds what a client may send the server. */
+export function json(frame: Uint8Array, limit = CONTROL_MAX_BYTES): Record<string, unknown> {
+  if (frame.length > limit) {
+    throw new CodecError("json", `is longer than ${limit} bytes`, "bad-request");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8(frame, "json"));
+  } catch (err) {
+    if (err instanceof CodecError) throw new CodecError("json", err.reason, "bad-request");
+    throw new CodecError("json", "is not valid JSON", "bad-request");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new CodecError("json", "must be a JSON object", "bad-request");
+  }
+  return value as Record<string, unknown>;
+}
+
+export function str(o: Record<string, unknown>, field: string): string {
+  const v = o[field];
+  if (typeof v !== "string") throw new CodecError(field, "must be a string");
+  return v;
+}
+
+export function int(o: Record<string, unknown>, field: string, min: number, max: number): number {
+  const v = o[field];
+  if (!Number.isSafeInteger(v) || (v as number) < min || (v as number) > max) {
+    throw new CodecError(field, `must be a whole number from ${min} to ${max}`);
+  }
+  return v as number;
+}
+
+export const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
+
+export function decimal(s: string, field: string): number {
+  const n = Number(s);
+  if (!DECIMAL.test(s) || !Number.isSafeInteger(n)) throw new CodecError(field, "must be a decimal number");
+  return n;
+}
+
+export function num(frame: Uint8Array, field: string): number {
+  return decimal(text(frame), field);
+}
+
+/** A short, printable rendering of an untrusted string for an error sentence. */
+export function printable(s: string): string {
+  const clean = s.replace(/[^\x20-\x7e]/g, "?");
+  return clean.length > 24 ? `${clean.slice(0, 24)}...` : clean;
+}

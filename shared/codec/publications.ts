@@ -1,0 +1,131 @@
+/**
+ * Publications, server XPUB -> client SUB: recorded messages on their
+ * channel's topic, and server events (heartbeat, presence, sync) on topics
+ * that start with NUL. See shared/codec.ts for the layout.
+ */
+import { CodecError } from "../errors.js";
+import { checkBody, checkBodyBytes, checkId, checkName, checkTime, checkViewChannel } from "../validate.js";
+import { decimal, int, json, printable, str, text, utf8, type Frames } from "./fields.js";
+import type { ChatMessage, Heartbeat, Kind, Presence, Publication } from "./types.js";
+
+const NUL = 0;
+const EVENT_HB = "\0hb";
+const EVENT_PRESENCE = "\0presence";
+const EVENT_SYNC = "\0sync-";
+
+/** The topic a SUB subscribes to for one channel. */
+export function channelTopic(channel: string): Buffer {
+  return Buffer.concat([Buffer.from(channel, "utf8"), Buffer.of(NUL)]);
+}
+
+/** The topic prefix of every server event (heartbeats, presence). */
+export const EVENTS_TOPIC = "\0";
+
+/**
+ * Frames of a published message. The server passes the body it received and
+ * a topic it has cached; nothing is re-encoded.
+ */
+export function encodeMessage(
+  topic: Buffer,
+  m: { kind: Kind; epoch: string; seq: number; gseq: number; id: string; user: string; time: string },
+  body: Buffer | string,
+): (Buffer | string)[] {
+  return [topic, `${m.kind} ${m.epoch} ${m.seq} ${m.gseq} ${m.id} ${m.user} ${m.time}`, body];
+}
+
+export function encodeHeartbeat(hb: Heartbeat): string[] {
+  return [EVENT_HB, JSON.stringify(hb)];
+}
+
+/** The answer to a "\0sync-<token>" subscription. */
+export function encodeSync(token: string, hb: Heartbeat): string[] {
+  return [EVENT_SYNC + token, JSON.stringify(hb)];
+}
+
+/** The topic whose subscription asks the server for a sync event. */
+export function syncTopic(token: string): string {
+  return EVENT_SYNC + token;
+}
+
+export function encodePresence(p: Presence): string[] {
+  return [EVENT_PRESENCE, JSON.stringify(p)];
+}
+
+/** Validates and decodes anything a SUB socket receives. */
+export function decodePublication(frames: Frames): Publication {
+  const topic = frames[0];
+  if (topic === undefined || topic.length === 0) throw new CodecError("topic", "is empty", "bad-request");
+  if (topic[0] === NUL) {
+    if (frames.length !== 2) throw new CodecError("event", `needs 2 frames, got ${frames.length}`, "bad-request");
+    const name = text(topic);
+    // Not limited like a request: a heartbeat's heads grow with the channels active lately.
+    const body = json(frames[1]!, Infinity);
+    const sync = name.startsWith(EVENT_SYNC) ? name.slice(EVENT_SYNC.length) : undefined;
+    if (name === EVENT_HB || sync !== undefined) {
+      const heads = body.heads;
+      if (typeof heads !== "object" || heads === null || Array.isArray(heads)) {
+        throw new CodecError("heads", "must be an object");
+      }
+      for (const v of Object.values(heads)) {
+        if (!Number.isSafeInteger(v) || (v as number) < 0) throw new CodecError("heads", "must map channels to numbers");
+      }
+      const heartbeat: Heartbeat = {
+        epoch: str(body, "epoch"),
+        gseq: int(body, "gseq", 0, Number.MAX_SAFE_INTEGER),
+        heads: heads as Record<string, number>,
+        time: checkTime(str(body, "time")),
+      };
+      return sync === undefined ? { type: "heartbeat", heartbeat } : { type: "heartbeat", heartbeat, sync };
+    }
+    if (name === EVENT_PRESENCE) {
+      const event = body.event;
+      if (event !== "join" && event !== "leave") throw new CodecError("event", "must be join or leave");
+      return {
+        type: "presence",
+        presence: { event, user: checkName("user", str(body, "user")), channel: checkViewChannel(str(body, "channel")) },
+      };
+    }
+    throw new CodecError("event", `'${printable(name)}' is not a known event`, "bad-request");
+  }
+  if (topic[topic.length - 1] !== NUL) throw new CodecError("topic", "must end with NUL", "bad-request");
+  if (frames.length !== 3) throw new CodecError("message", `needs 3 frames, got ${frames.length}`, "bad-request");
+  const channel = checkName("channel", utf8(topic.subarray(0, topic.length - 1), "channel"));
+  const meta = utf8(frames[1]!, "meta").split(" ");
+  if (meta.length !== 7) throw new CodecError("meta", `needs 7 fields, got ${meta.length}`, "bad-request");
+  const [kind, epoch, seq, gseq, id, user, time] = meta as [string, string, string, string, string, string, string];
+  if (kind !== "say" && kind !== "me") throw new CodecError("kind", "must be say or me");
+  const body = frames[2]!;
+  checkBodyBytes(body);
+  return {
+    type: "message",
+    message: {
+      channel,
+      kind,
+      epoch: checkId(epoch, "epoch"),
+      seq: decimal(seq, "seq"),
+      gseq: decimal(gseq, "gseq"),
+      id: checkId(id),
+      user: checkName("user", user),
+      time: checkTime(time),
+      body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"),
+    },
+  };
+}
+
+/** Validates a message object from a history answer (or a property test). */
+export function checkMessage(m: Record<string, unknown>): ChatMessage {
+  if (typeof m !== "object" || m === null) throw new CodecError("message", "must be an object");
+  const kind = m.kind;
+  if (kind !== "say" && kind !== "me") throw new CodecError("kind", "must be say or me");
+  return {
+    channel: checkName("channel", str(m, "channel")),
+    kind,
+    epoch: checkId(str(m, "epoch"), "epoch"),
+    seq: int(m, "seq", 1, Number.MAX_SAFE_INTEGER),
+    gseq: int(m, "gseq", 1, Number.MAX_SAFE_INTEGER),
+    id: checkId(str(m, "id")),
+    user: checkName("user", str(m, "user")),
+    time: checkTime(str(m, "time")),
+    body: checkBody(str(m, "body")),
+  };
+}
