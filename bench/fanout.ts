@@ -17,9 +17,12 @@ export interface FanoutOptions {
   subscribers: number[];
   messages: number;
   highWaterMark: number;
+  /** Posting sockets, and posts in flight on each (default one socket, 100 in flight). */
+  sockets?: number;
+  window?: number;
 }
 
-interface Run {
+export interface Run {
   /** Mean over subscribers of messages / (last arrival - first post). */
   perSubscriber: number;
   /** All messages delivered / (last arrival anywhere - first post). */
@@ -66,7 +69,8 @@ export async function fanout(o: FanoutOptions): Promise<{ figures: Figure[]; det
   return { figures, details: runs };
 }
 
-async function once(server: Server, poster: Worker, subs: Worker[], o: FanoutOptions): Promise<Run> {
+/** One measured delivery of `o.messages` posts from `poster` through `server` to every worker in `subs`. */
+export async function once(server: Server, poster: Worker, subs: Worker[], o: Omit<FanoutOptions, "subscribers">): Promise<Run> {
   let ready = false;
   const readies = Promise.all(subs.map((w) => w.call("subscribe", { pub: server.pub, channel: "bench", hwm: o.highWaterMark }, 30_000)));
   void readies.then(() => (ready = true), () => {});
@@ -80,7 +84,9 @@ async function once(server: Server, poster: Worker, subs: Worker[], o: FanoutOpt
   const cpu = () => [server.pid, poster.pid, ...subs.map((w) => w.pid)].map(cpuSeconds);
   const cpu0 = cpu();
   const collecting = subs.map((w) => w.call<Delivery>("collect", { expect: o.messages, idleMs: 3000 }, 180_000));
-  const posted = await poster.call<PipelinedResult>("pipelined", { endpoint: server.post, count: o.messages, window: 100, channel: "bench" }, 180_000);
+  const posted = await poster.call<PipelinedResult>("pipelined", {
+    endpoint: server.post, count: o.messages, sockets: o.sockets ?? 1, window: o.window ?? 100, channel: "bench",
+  }, 180_000);
   const got = await Promise.all(collecting);
   const used = cpu().map((c, i) => ((c - cpu0[i]!) * 1e6) / o.messages);
   const rate = (n: number, untilMs: number) => n / ((untilMs - posted.startMs) / 1000);

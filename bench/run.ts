@@ -4,7 +4,7 @@
  * doing the same traffic in the same run. Prints a Markdown table and
  * writes the figures with the machine's description to bench/results.json.
  *
- *   node bench/run.js [--only throughput,latency,fanout,memory,history,hostile] [--out file.json]
+ *   node bench/run.js [--only throughput,latency,fanout,burst,memory,history,hostile] [--out file.json]
  *
  * Bounded: every wait has a limit and the whole run stops itself after
  * five minutes.
@@ -18,6 +18,7 @@ import { table, type Figure } from "./lib/report.js";
 import { throughput } from "./throughput.js";
 import { latency } from "./latency.js";
 import { fanout } from "./fanout.js";
+import { burst } from "./burst.js";
 import { idleSubscribers, storedMessages } from "./memory.js";
 import { history, timeHistory } from "./history.js";
 
@@ -73,6 +74,12 @@ try {
     const f = await fanout({ subscribers: [1, 10], messages: 50_000, highWaterMark: 100_000 });
     figures.push(...f.figures);
     details.fanout = f.details;
+  }
+  if (wanted("burst")) {
+    step("burst: 8 mc_clients piping 2,000 lines each to an ALL client");
+    const b = await burst();
+    figures.push(...b.figures);
+    details.burst = b.details;
   }
   let historyInMemory: Awaited<ReturnType<typeof timeHistory>> | undefined;
   if (wanted("memory")) {
