@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, runToExit, startServer, TIME } from "../shared/testing/processes.js";
+import { deadServer, run, runToExit, startServer, TIME } from "../shared/testing/processes.js";
 
 const SERVER = "part2/pub_server.js";
 const SUBSCRIBER = "part2/pub_client.js";
@@ -42,9 +42,7 @@ test("pub_client stops on Ctrl-C with exit 0, and so does the server", async (t)
 });
 
 test("pub_client with no server says it is waiting rather than hanging silently", async (t) => {
-  const server = await startServer(t, SERVER);
-  server.kill("SIGKILL");
-  await server.exit;
+  const server = await deadServer(t, SERVER);
   const sub = run(t, SUBSCRIBER, ["127.0.0.1", server.pubPort]);
   await sub.line(/^waiting for the server at tcp:\/\/127\.0\.0\.1:\d+ \.\.\.$/, "err");
 });

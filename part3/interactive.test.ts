@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, runToExit, startServer, TIME } from "../shared/testing/processes.js";
+import { deadServer, run, runToExit, startServer, TIME } from "../shared/testing/processes.js";
 
 const SERVER = "part3/interactive_server.js";
 const CLIENT = "part3/interactive_client.js";
@@ -38,9 +38,7 @@ test("piped input: every line is posted in order and acknowledged, then exit 0",
 });
 
 test("piped input to a server that never answers: exit 1 with a count of undelivered lines", async (t) => {
-  const server = await startServer(t, SERVER);
-  server.kill("SIGKILL");
-  await server.exit;
+  const server = await deadServer(t, SERVER);
   const r = await runToExit(t, CLIENT, ["127.0.0.1", server.postPort, server.pubPort, "pipe", "--give-up", "1"], "one\ntwo\nthree\n");
   assert.equal(r.code, 1);
   assert.match(r.err.join("\n"), /^the server at tcp:\/\/127\.0\.0\.1:\d+ is not answering; your messages are kept and will be sent when it is back$/m);

@@ -7,13 +7,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, runToExit, startServer, TIME } from "../shared/testing/processes.js";
+import { deadServer, run, runToExit, startServer, TIME } from "../shared/testing/processes.js";
 import { assertEachOnceInOrder, clientArgs, CLIENT, follow, messages, numberedLines, portsOf, POST, SERVER } from "../shared/testing/chat.js";
 
 test("a client started while the server is down says so once, keeps the lines, and delivers them in order once it starts", async (t) => {
-  const first = await startServer(t, SERVER);
-  first.kill("SIGKILL");
-  await first.exit;
+  const first = await deadServer(t, SERVER);
   const amy = run(t, CLIENT, clientArgs(first, "general", "amy"));
   amy.write("one\ntwo\n");
   await amy.line(/^the server at tcp:\/\/127\.0\.0\.1:\d+ is not answering; your messages are kept and will be sent when it is back$/, "err");
@@ -31,9 +29,7 @@ test("a client started while the server is down says so once, keeps the lines, a
 });
 
 test("Ctrl-C while piped lines wait for a server that is down: exit 1 at once, counting the lines not acknowledged", async (t) => {
-  const gone = await startServer(t, SERVER);
-  gone.kill("SIGKILL");
-  await gone.exit;
+  const gone = await deadServer(t, SERVER);
   const amy = run(t, CLIENT, clientArgs(gone, "general", "amy"));
   amy.write("one\ntwo\nthree\n");
   amy.end();

@@ -122,6 +122,17 @@ export async function startServer(t: TestContext, script: string, extra: string[
   return { ...proc, post: m[1]!, postPort: m[2]!, pub: m[3], pubPort: m[4] ?? "" };
 }
 
+/**
+ * Ports where nothing listens: a server is started on free ports and killed,
+ * so a client can be pointed at a dead (or not yet started) server.
+ */
+export async function deadServer(t: TestContext, script: string): Promise<ServerProc> {
+  const server = await startServer(t, script);
+  server.kill("SIGKILL");
+  await server.exit;
+  return server;
+}
+
 /** Runs a CLI to completion with `input` on stdin; resolves with its code and output. */
 export async function runToExit(t: TestContext, script: string, args: string[], input = "", env: NodeJS.ProcessEnv = {}) {
   const proc = run(t, script, args, env);
