@@ -13,11 +13,12 @@ import {
   encodePresence, encodeSync, channelTopic, type ControlRequest, type Heartbeat, type PostFrames, type Presence as PresenceEvent,
 } from "../codec.js";
 import { BindError, CodecError, zmqErrorCode } from "../errors.js";
-import { ALL, DEFAULT_CHANNEL, MAX_FRAME_BYTES } from "../limits.js";
+import { DEFAULT_CHANNEL, MAX_FRAME_BYTES } from "../limits.js";
 import { isIpv6Endpoint } from "../endpoint.js";
 import { SendQueue } from "../send-queue.js";
 import type { CurveServerKeys } from "../curve.js";
 import { MemoryStore } from "./memory-store.js";
+import { answerControl } from "./control.js";
 import { Presence } from "./presence.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { RecordPrinter } from "./record-printer.js";
@@ -191,37 +192,10 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
   };
 
   const handleControl = (envelope: Buffer[], request: ControlRequest) => {
-    let answer: object;
-    switch (request.op) {
-      case "history": {
-        // Answer from committed messages only: flush a pending batch first.
-        if (pending.length > 0) commit();
-        const { channel, after, limit } = request.query;
-        const head = channel === ALL ? store.gseq : store.head(channel);
-        answer = { epoch: store.epoch, head, messages: store.history(channel, after, limit) };
-        break;
-      }
-      case "hello":
-        announce(presence.hello(request.hello, Date.now()));
-        answer = { epoch: store.epoch, heartbeatMs, presenceMs: Math.floor(presenceMs / 3) };
-        break;
-      case "bye":
-        announce(presence.bye(request.session));
-        answer = {};
-        break;
-      case "who":
-        answer = { users: presence.who(request.channel).map((u) => ({ user: u.user, since: new Date(u.since).toISOString() })) };
-        break;
-      case "channels": {
-        const users = presence.counts();
-        const names = new Map(store.channels().map((c) => [c.name, c.messages]));
-        for (const c of users.keys()) if (c !== ALL && !names.has(c)) names.set(c, 0);
-        answer = {
-          channels: [...names].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, messages]) => ({ name, messages, users: users.get(name) ?? 0 })),
-        };
-        break;
-      }
-    }
+    // History answers from committed messages only: flush a pending batch first.
+    if (request.op === "history" && pending.length > 0) commit();
+    const { answer, events } = answerControl(request, { store, presence, heartbeatMs, presenceMs, now: Date.now() });
+    announce(events);
     replies.send([...envelope, ...encodeControlAnswer(answer)]);
   };
 
