@@ -27,15 +27,7 @@ export interface ChatMessage extends Post {
 }
 
 /** The server's view of a post: the body stays the bytes that arrived, to be forwarded untouched. */
-export interface PostFrames {
-  op: "post";
-  id: string;
-  channel: string;
-  user: string;
-  time: string;
-  kind: Kind;
-  body: Buffer;
-}
+export type PostFrames = Omit<Post, "body"> & { op: "post"; body: Buffer };
 
 export interface HistoryQuery {
   /** A channel, or ALL for every channel in global order. */

@@ -11,21 +11,13 @@
  */
 import Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
-import type { ChatMessage, Kind } from "../codec.js";
+import type { ChatMessage } from "../codec.js";
 import { StoreBusyError, UsageError } from "../errors.js";
 import { IdIndex } from "./id-index.js";
 import { historyRange, type NewMessage, type Numbers, type Store } from "./store.js";
 
-interface Row {
-  gseq: number;
-  channel: string;
-  seq: number;
-  id: string;
-  user: string;
-  time: string;
-  kind: Kind;
-  body: Buffer;
-}
+/** A messages row: the post as it arrived, with its numbers. */
+type Row = NewMessage & Numbers;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
