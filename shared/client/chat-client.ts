@@ -88,7 +88,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   const queries = new ReliableRequester({ endpoint: o.post, curve: o.curve, onFailure: fail });
 
   const poster = new Poster(posts, (r: PostResult) => {
-    if ("error" in r) screen.warning(`not posted (${r.error.sentence}): ${r.post.body}`);
+    if ("error" in r) screen.warning(`not posted (${r.reason}): ${r.post.body}`);
   });
 
   const showChannel = () => o.channels && (feed.channels.length > 1 || feed.channels.includes(ALL));

@@ -6,12 +6,14 @@
  */
 import { decodePostAck, encodePost, type Post } from "../codec.js";
 import { delay } from "../delay.js";
+import { describeError } from "../cli.js";
 import { ClosedError, RejectedError } from "../errors.js";
 import type { ReliableRequester } from "../requester.js";
 
 export type PostResult =
   | { post: Post; seq: number; gseq: number }
-  | { post: Post; error: RejectedError };
+  /** Refused by the server, or (never expected) failed in a way no retry mends; `reason` is for the person. */
+  | { post: Post; error: Error; reason: string };
 
 export class Poster {
   private readonly queue: Post[] = [];
@@ -70,10 +72,16 @@ export class Poster {
         const ack = decodePostAck(await this.requester.request(encodePost(post)));
         return { post, ...ack };
       } catch (err) {
-        if (!(err instanceof RejectedError)) throw err;
-        if (err.code !== "slow-down") return { post, error: err };
+        if (err instanceof ClosedError) throw err;
+        // Anything else ends this post, not the client: the queue behind it goes on.
+        if (!(err instanceof RejectedError)) return { post, error: asError(err), reason: describeError(err) };
+        if (err.code !== "slow-down") return { post, error: err, reason: err.sentence };
         await delay(err.retryAfterMs ?? 100, this.abort.signal);
       }
     }
   }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

@@ -81,10 +81,12 @@ export function run(t: TestContext, script: string, args: string[], env: NodeJS.
   child.stdin!.on("error", () => {}); // the child may exit before reading everything
   // "close" comes after the stdio streams have ended, so all output is in by then.
   const exit = new Promise<number | string>((resolve) => child.on("close", (code, signal) => resolve(code ?? signal ?? -1)));
+  const describe = () => `\n--- stdout of ${script}:\n${out.join("\n")}\n--- stderr:\n${err.join("\n")}`;
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    /* Whatever the test asserted, a child that died of an uncaught error fails it, with its whole output to read. */
+    else if (err.some((l) => /^Node\.js v\d+\.\d+\.\d+$/.test(l))) throw new Error(`${script} crashed${describe()}`);
   });
-  const describe = () => `\n--- stdout of ${script}:\n${out.join("\n")}\n--- stderr:\n${err.join("\n")}`;
   const lines = (pattern: RegExp, count: number, stream: "out" | "err" = "out") =>
     new Promise<string[]>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${count} lines matching ${pattern} on std${stream} within ${PATIENCE_MS} ms${describe()}`)), PATIENCE_MS);
