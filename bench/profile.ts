@@ -4,6 +4,10 @@
  * most self time. Measure before optimising.
  *
  *   node bench/profile.js [--clients 16] [--seconds 5] [--bare] [-- extra server args]
+ *   node bench/profile.js --fanout [--subscribers 1] [--messages 50000] [--bare]
+ *
+ * --fanout profiles the fan-out figure's traffic instead: one pipelined
+ * poster and subscribers in their own processes (with --bare, the relay).
  *
  * The profile itself is left in a temporary directory (its path is printed)
  * for Chrome DevTools or speedscope.
@@ -11,6 +15,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { once } from "./fanout.js";
 import { killAll, startServer, startWorker } from "./lib/children.js";
 import { sleep } from "./lib/stats.js";
 
@@ -30,20 +35,29 @@ const extra = dashes === -1 ? [] : args.slice(dashes + 1);
 const clients = value("--clients", 16);
 const seconds = value("--seconds", 5);
 const bare = args.includes("--bare");
+const fan = args.includes("--fanout");
 
 const dir = mkdtempSync(join(tmpdir(), "mchat-profile-"));
 const server = bare
-  ? await startServer("bench/servers/bare.js", ["echo"], ["--cpu-prof", "--cpu-prof-dir", dir])
+  ? await startServer("bench/servers/bare.js", [fan ? "relay" : "echo"], ["--cpu-prof", "--cpu-prof-dir", dir])
   : await startServer("part4/mc_server.js", ["--rate", "0", ...extra], ["--cpu-prof", "--cpu-prof-dir", dir]);
 const worker = startWorker();
+const subscribers = fan ? Array.from({ length: value("--subscribers", 1) }, () => startWorker()) : [];
 try {
-  await worker.call("loopStart", { endpoint: server.post, clients, channel: "bench" });
-  await sleep(seconds * 1000);
-  const mark = await worker.call<{ count: number }>("loopMark");
-  await worker.call("loopStop");
-  process.stdout.write(`${mark.count} posts in ${seconds} s with ${clients} clients\n`);
+  if (fan) {
+    const messages = value("--messages", 50_000);
+    const run = await once(server, worker, subscribers, { messages, highWaterMark: 100_000 });
+    process.stdout.write(`${messages} posts to ${subscribers.length} subscribers: ${Math.round(run.total)} msgs/s in total, `
+      + `server CPU ${run.cpuUsPerMessage.server.toFixed(1)} µs a message (profiling included)\n`);
+  } else {
+    await worker.call("loopStart", { endpoint: server.post, clients, channel: "bench" });
+    await sleep(seconds * 1000);
+    const mark = await worker.call<{ count: number }>("loopMark");
+    await worker.call("loopStop");
+    process.stdout.write(`${mark.count} posts in ${seconds} s with ${clients} clients\n`);
+  }
 } finally {
-  await worker.stop();
+  await Promise.all([worker, ...subscribers].map((w) => w.stop()));
   await server.stop();
   killAll();
 }

@@ -71,7 +71,7 @@ try {
   }
   if (wanted("fanout")) {
     step("fan-out to 1 and 10 subscribers");
-    const f = await fanout({ subscribers: [1, 10], messages: 50_000, highWaterMark: 100_000 });
+    const f = await fanout({ subscribers: [1, 10], messages: 50_000, highWaterMark: 100_000, rounds: 3 });
     figures.push(...f.figures);
     details.fanout = f.details;
   }

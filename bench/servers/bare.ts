@@ -7,16 +7,20 @@
  *
  *   echo           replies with the request's frames
  *   relay          publishes [channel NUL, meta, body], then acks
+ *   router-relay   the same through a ROUTER, as mc_server takes posts (so it
+ *                  can answer out of order): what the socket alone costs
  *   keep           keeps each post as an object of strings, then acks
  *   canned <bytes> replies ["ok", <bytes> bytes] to anything
  *
  * Each awaits one send at a time, the straightforward way.
  */
-import { Publisher, Reply } from "zeromq";
+import { Publisher, Reply, Router } from "zeromq";
 
 const [ip = "127.0.0.1", postPort = "0", pubPort = "0", mode = "echo", size = "0"] = process.argv.slice(2);
-if (!["echo", "relay", "keep", "canned"].includes(mode)) throw new Error(`unknown mode ${mode}`);
-const rep = new Reply({ linger: 0 });
+if (!["echo", "relay", "router-relay", "keep", "canned"].includes(mode)) throw new Error(`unknown mode ${mode}`);
+const router = mode === "router-relay";
+/* A ROUTER's frames start with the sender's routing id and the REQ/DEALER's empty delimiter. */
+const rep = router ? new Router({ linger: 0 }) : new Reply({ linger: 0 });
 const pub = new Publisher({ linger: 0, sendHighWaterMark: 100_000 });
 await rep.bind(`tcp://${ip}:${postPort}`);
 await pub.bind(`tcp://${ip}:${pubPort}`);
@@ -35,10 +39,12 @@ for await (const frames of rep) {
     case "echo":
       await rep.send(frames);
       break;
-    case "relay": {
-      const [, id, channel, user, time, kind, body] = frames;
+    case "relay":
+    case "router-relay": {
+      const envelope = router ? frames.slice(0, 2) : [];
+      const [, id, channel, user, time, kind, body] = router ? frames.slice(2) : frames;
       await pub.send([Buffer.concat([channel!, NUL]), `${kind} e ${n} ${n} ${id} ${user} ${time}`, body!]);
-      await rep.send(["ok", String(n), String(n)]);
+      await rep.send([...envelope, "ok", String(n), String(n)]);
       break;
     }
     case "keep": {
