@@ -14,7 +14,7 @@
  *   of 500) are connected, each following one channel and the events.
  *   Baseline: a bare PUB socket with the same subscribers.
  */
-import { openFds, rssBytes } from "./lib/proc-stats.js";
+import { acceptedConnections, rssBytes } from "./lib/proc-stats.js";
 import { startServer, startWorker, type Server } from "./lib/children.js";
 import { figure, type Figure } from "./lib/report.js";
 import { sleep } from "./lib/stats.js";
@@ -82,11 +82,11 @@ export async function idleSubscribers(count: number): Promise<{ figures: Figure[
       try {
         await sleep(SETTLE_MS);
         const base = rssBytes(server.pid);
-        const fds = openFds(server.pid);
+        const port = Number(new URL(server.pub!).port);
         /* Connecting through their own processes, half each: a zeromq.js context holds at most 1,023 sockets. */
         await Promise.all(workers.map((w, i) => w.call("idleOpen", { pub: server.pub, count: count / 2 + (i === 0 ? count % 2 : 0), channel: "c1" })));
-        for (let waited = 0; openFds(server.pid) < fds + count; waited += 100) {
-          if (waited > 30_000) throw new Error(`memory: only ${openFds(server.pid) - fds} of ${count} subscribers connected`);
+        for (let waited = 0; acceptedConnections(server.pid, port) < count; waited += 100) {
+          if (waited > 30_000) throw new Error(`memory: only ${acceptedConnections(server.pid, port)} of ${count} subscribers connected`);
           await sleep(100);
         }
         await sleep(SETTLE_MS);
