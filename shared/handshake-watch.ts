@@ -7,7 +7,7 @@
  * events (zeromq.js `socket.events`) say what happened within a round trip,
  * so a client can say so in a sentence instead of waiting.
  */
-import type { Socket } from "zeromq";
+import type { Event, Socket } from "zeromq";
 import { HandshakeError } from "./errors.js";
 import { isIpv6Endpoint } from "./endpoint.js";
 
@@ -40,28 +40,53 @@ export function watchHandshakes(
     onFailure(new HandshakeError(endpoint, reason, detail));
   };
   let probing = false;
+  eachEvent(socket, (event) => {
+    switch (event.type) {
+      case "handshake":
+        failures = 0;
+        return;
+      // A protocol error ends libzmq's reconnecting for good: it is never a hiccup.
+      case "handshake:error:protocol": {
+        const { code } = event.error;
+        if (code === "ERR_ZMTP_MECHANISM_MISMATCH") fail(curve ? "not-encrypted" : "needs-key", code);
+        else fail(curve && code === "ERR_ZMTP_CRYPTOGRAPHIC" ? "wrong-key" : "protocol", code);
+        return;
+      }
+      case "handshake:error:auth":
+        fail(curve ? "wrong-key" : "protocol", `ZAP ${event.error.status}`);
+        return;
+      case "handshake:error:other": {
+        if (++failures < FAILURES_IN_A_ROW || probing) return;
+        /*
+         * A server that sees the wrong mechanism hangs up too, and its hang-up
+         * can beat its greeting to us (EPIPE rather than a mismatch). Without a
+         * key that means the server wants CURVE. With one, it is a wrong key or
+         * a server without CURVE: a plain probe tells which.
+         */
+        const { code } = event.error;
+        if (!curve) return fail("needs-key", code);
+        probing = true;
+        void acceptsPlain(socket, endpoint).then((plain) => fail(plain ? "not-encrypted" : "wrong-key", code));
+      }
+    }
+  });
+}
+
+/**
+ * Hands each of `socket`'s monitor events to `handle` until the socket
+ * closes. Our own loop rather than zeromq.js's `events.on()`, whose internal
+ * loop has no catch: an observer that fails as its socket closes would there
+ * be an unhandled rejection, which ends the process with a stack trace.
+ */
+function eachEvent(socket: Socket, handle: (event: Event) => void): void {
   const events = socket.events;
-  events.on("handshake", () => {
-    failures = 0;
-  });
-  // A protocol error ends libzmq's reconnecting for good: it is never a hiccup.
-  events.on("handshake:error:protocol", ({ error }) => {
-    if (error.code === "ERR_ZMTP_MECHANISM_MISMATCH") fail(curve ? "not-encrypted" : "needs-key", error.code);
-    else fail(curve && error.code === "ERR_ZMTP_CRYPTOGRAPHIC" ? "wrong-key" : "protocol", error.code);
-  });
-  events.on("handshake:error:auth", ({ error }) => fail(curve ? "wrong-key" : "protocol", `ZAP ${error.status}`));
-  events.on("handshake:error:other", ({ error }) => {
-    if (++failures < FAILURES_IN_A_ROW || probing) return;
-    /*
-     * A server that sees the wrong mechanism hangs up too, and its hang-up
-     * can beat its greeting to us (EPIPE rather than a mismatch). Without a
-     * key that means the server wants CURVE. With one, it is a wrong key or
-     * a server without CURVE: a plain probe tells which.
-     */
-    if (!curve) return fail("needs-key", error.code);
-    probing = true;
-    void acceptsPlain(socket, endpoint).then((plain) => fail(plain ? "not-encrypted" : "wrong-key", error.code));
-  });
+  void (async () => {
+    try {
+      for await (const event of events) handle(event);
+    } catch {
+      // The socket (and with it the observer) is gone: nothing more to watch.
+    }
+  })();
 }
 
 /**
@@ -78,10 +103,10 @@ function acceptsPlain(like: Socket, endpoint: string): Promise<boolean> {
       resolve(plain);
     };
     const timer = setTimeout(() => done(false), PROBE_MS).unref();
-    probe.events.on("handshake", () => done(true));
-    probe.events.on("handshake:error:protocol", () => done(false));
-    probe.events.on("handshake:error:other", () => done(false));
-    probe.events.on("handshake:error:auth", () => done(false));
+    eachEvent(probe, (event) => {
+      if (event.type === "handshake") done(true);
+      else if (event.type.startsWith("handshake:error:")) done(false);
+    });
     probe.connect(endpoint);
   });
 }
