@@ -5,9 +5,10 @@
  */
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { curveKeyPair } from "zeromq";
 import { run, runToExit, startServer, TIME, type ServerProc } from "../shared/testing/processes.js";
 
 const SERVER = "part4/mc_server.js";
@@ -94,6 +95,18 @@ test("with --curve, clients holding the server's public key (file or text) chat 
   assert.deepEqual(recorded(server), ["[dev #1] alice: meet at noon"]);
 });
 
+test("a public key that begins with '-' is taken as the key given after --server-key, not as flags", async (t) => {
+  // About one key in 85 begins with "-" (Z85 has it); CI once drew one and the client read it as the flags -D -p -R.
+  let pair = curveKeyPair();
+  while (!pair.publicKey.startsWith("-")) pair = curveKeyPair();
+  const secretFile = join(tempDir(t), "server.key");
+  writeFileSync(secretFile, `public ${pair.publicKey}\nsecret ${pair.secretKey}\n`, { mode: 0o600 });
+  const server = await startServer(t, SERVER, ["--curve", secretFile]);
+  const amy = await runToExit(t, CLIENT, clientArgs(server, "amy", ["--server-key", pair.publicKey]), "dashes are fine\n");
+  assert.equal(amy.code, 0, amy.err.join("\n"));
+  await server.line(/^\[dev #1\] amy: dashes are fine \(/);
+});
+
 test("a wrong --server-key, or one for a server without CURVE, gets a sentence and exit 1 instead of a silent wait", async (t) => {
   const right = await keygen(t, tempDir(t));
   const wrong = await keygen(t, tempDir(t));
@@ -114,6 +127,8 @@ test("unusable key arguments are usage errors: exit 2 with a sentence", async (t
   const keys = await keygen(t, tempDir(t));
   const cases: [string, string[], string][] = [
     [CLIENT, ["127.0.0.1", "5555", "5556", "dev", "eve", "--server-key", "not-a-key"], "--server-key 'not-a-key' is neither a 40-character key nor a readable file"],
+    [CLIENT, ["127.0.0.1", "5555", "5556", "dev", "eve", "--server-key", "-DpR"], "--server-key '-DpR' is neither a 40-character key nor a readable file"],
+    [CLIENT, ["127.0.0.1", "5555", "5556", "dev", "eve", "--server-key"], "Not enough arguments following: server-key"],
     [CLIENT, ["127.0.0.1", "5555", "5556", "dev", "eve", "--server-key", keys.secretFile.replace("server.key", "nothing")], "is neither a 40-character key nor a readable file"],
     [SERVER, ["127.0.0.1", "0", "0", "--curve", keys.publicFile], `'${keys.publicFile}' is not a server key file (expected 'public <key>' and 'secret <key>' lines)`],
     [SERVER, ["127.0.0.1", "0", "0", "--curve", keys.secretFile.replace("server.key", "missing.key")], "cannot read the server key file"],

@@ -26,7 +26,8 @@ export async function runCli<T>(
   const parser = define(
     yargs(hideBin(process.argv))
       .usage(`Usage: ${usage}`)
-      .parserConfiguration({ "parse-numbers": false, "parse-positional-numbers": false })
+      // nargs-eats-options: an option declared with nargs takes its value even when it begins with "-" (a CURVE key may).
+      .parserConfiguration({ "parse-numbers": false, "parse-positional-numbers": false, "nargs-eats-options": true })
       .strict()
       .help()
       .version(false)

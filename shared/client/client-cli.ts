@@ -25,7 +25,8 @@ export function clientOptions<T>(y: Argv<T>) {
   return y
     .option("history", { type: "string", default: "20", describe: "messages of history to show on joining (0 for none)" })
     .option("color", { type: "boolean", describe: "colour the output (--no-color turns it off; default: only on a terminal)" })
-    .option("server-key", { type: "string", describe: "the server's CURVE public key, or a file holding it (encrypted servers)" })
+    // nargs 1: a Z85 key may begin with "-", which must not be read as flags.
+    .option("server-key", { type: "string", nargs: 1, describe: "the server's CURVE public key, or a file holding it (encrypted servers)" })
     .option("give-up", { type: "string", default: "10", describe: "seconds to keep trying to deliver piped lines after end of input" });
 }
 

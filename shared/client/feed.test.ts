@@ -15,9 +15,24 @@ import { startChatServer, type ChatServer } from "../server/chat-server.js";
 import { Feed, type FeedNotice } from "./feed.js";
 
 async function server(t: TestContext, endpoints = { post: "tcp://127.0.0.1:0", pub: "tcp://127.0.0.1:0" }): Promise<ChatServer> {
-  const s = await startChatServer({ ...endpoints, channels: true, rate: 0, heartbeatMs: 100, print: () => {} });
-  t.after(() => s.close());
-  return s;
+  const start = () => startChatServer({ ...endpoints, channels: true, rate: 0, heartbeatMs: 100, print: () => {} });
+  let s: ChatServer | undefined;
+  /*
+   * A restart on the ports of a server closed in this process: libzmq's I/O
+   * thread closes the old listener a moment after close() returns (zmq_close
+   * and zmq_unbind only ask it to), so the port may still be taken. Wait for it.
+   */
+  for (const until = Date.now() + PATIENCE_MS; s === undefined;) {
+    try {
+      s = await start();
+    } catch (err) {
+      if ((err as { code?: string }).code !== "EADDRINUSE" || Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  const started = s;
+  t.after(() => started.close());
+  return started;
 }
 
 /** Relays publications from `upstream`, dropping once each message whose gseq is in `drop`. */
