@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Dealer } from "zeromq";
-import { encodePost } from "../shared/codec.js";
+import { encodePost } from "../shared/protocol/index.js";
 import { killAll, startServer } from "./lib/children.js";
 const post = (id: string, user: string) =>
   encodePost({ id, channel: "bench", user, time: "2026-01-31T22:00:00.000Z", kind: "say", body: "hello" });

@@ -2,8 +2,8 @@
 import { runCli } from "../shared/cli.js";
 import { endpointArg, positional, userArg } from "../shared/args.js";
 import { postOnce } from "../shared/client/post-once.js";
-import { DEFAULT_CHANNEL } from "../shared/limits.js";
-import { checkBody } from "../shared/validate.js";
+import { DEFAULT_CHANNEL } from "../shared/protocol/limits.js";
+import { checkBody } from "../shared/protocol/validate.js";
 import { CodecError, UsageError } from "../shared/errors.js";
 
 await runCli<{ ip: string; port: string; username: string; message: string }>(

@@ -2,7 +2,7 @@
 import { runCli } from "../shared/cli.js";
 import { positional } from "../shared/args.js";
 import { clientOptions, startClient, type ClientArgs } from "../shared/client/client-cli.js";
-import { DEFAULT_CHANNEL } from "../shared/limits.js";
+import { DEFAULT_CHANNEL } from "../shared/protocol/limits.js";
 
 await runCli<ClientArgs>(
   "node part3/interactive_client.js <ip> <post_port> <pub_port> <name>",

@@ -11,8 +11,8 @@ import { connect, type Socket as TcpSocket } from "node:net";
 import { readFileSync } from "node:fs";
 import { Dealer, Subscriber, type Socket } from "zeromq";
 import fc from "fast-check";
-import { encodePost } from "../shared/codec.js";
-import { MAX_FRAME_BYTES } from "../shared/limits.js";
+import { encodePost } from "../shared/protocol/index.js";
+import { MAX_FRAME_BYTES } from "../shared/protocol/limits.js";
 import { PATIENCE_MS, run, runToExit, startServer, TIME, type ServerProc } from "../shared/testing/processes.js";
 import { mutated, validRequest } from "../shared/testing/wire-arbitraries.js";
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Request } from "zeromq";
-import { encodePost } from "../shared/codec.js";
+import { encodePost } from "../shared/protocol/index.js";
 import { run, runToExit, startServer, TIME, type ServerProc } from "../shared/testing/processes.js";
 import type { TestContext } from "node:test";
 

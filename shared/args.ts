@@ -5,7 +5,7 @@
 import type { Argv } from "yargs";
 import { CodecError, UsageError } from "./errors.js";
 import { parseHost, parsePort, tcpEndpoint } from "./endpoint.js";
-import { checkName, checkViewChannel } from "./validate.js";
+import { checkName, checkViewChannel } from "./protocol/validate.js";
 
 /** Declares a string positional. */
 export function positional<T>(y: Argv<T>, name: string, describe: string) {

@@ -3,7 +3,7 @@
  * request's round trip (history).
  */
 import { Request, Subscriber } from "zeromq";
-import { channelTopic } from "../../shared/codec.js";
+import { channelTopic } from "../../shared/protocol/index.js";
 import { postMaker } from "./post-frames.js";
 import { sleep } from "../lib/stats.js";
 

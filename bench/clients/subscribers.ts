@@ -4,7 +4,7 @@
  * the meta frame "kind epoch seq gseq id user time".
  */
 import { Subscriber } from "zeromq";
-import { channelTopic, EVENTS_TOPIC } from "../../shared/codec.js";
+import { channelTopic, EVENTS_TOPIC } from "../../shared/protocol/index.js";
 import { wallMs } from "./post-frames.js";
 
 /** The channel posted to until every subscriber has heard it: proof its subscriptions are active. */

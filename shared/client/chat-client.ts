@@ -6,9 +6,9 @@
 import { randomBytes } from "node:crypto";
 import {
   decodeControlAnswer, encodeControl, type ChannelsAnswer, type ChatMessage, type ControlRequest, type HelloAnswer, type WhoAnswer,
-} from "../codec.js";
+} from "../protocol/index.js";
 import { ClosedError, RejectedError, ServerUnreachableError, type HandshakeError } from "../errors.js";
-import { ALL } from "../limits.js";
+import { ALL } from "../protocol/limits.js";
 import { ReliableRequester } from "../requester.js";
 import { nowIso } from "../time.js";
 import type { CurveClientKeys } from "../curve.js";

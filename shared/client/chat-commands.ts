@@ -6,10 +6,10 @@
  * before it be acknowledged, so `/history` shows them. Every wait is
  * bounded, and ends early when the person leaves.
  */
-import { type ChannelsAnswer, type ChatMessage, type ControlRequest, type WhoAnswer } from "../codec.js";
-import { ALL, HISTORY_MAX } from "../limits.js";
+import { type ChannelsAnswer, type ChatMessage, type ControlRequest, type WhoAnswer } from "../protocol/index.js";
+import { ALL, HISTORY_MAX } from "../protocol/limits.js";
 import { displaySince } from "../time.js";
-import { checkViewChannel } from "../validate.js";
+import { checkViewChannel } from "../protocol/validate.js";
 import { helpLines, parseInput, unknownHint, type CommandInfo } from "./commands.js";
 import { channelLabel, lineParts, messageFlags, plural } from "./format.js";
 import type { Screen } from "./screen.js";

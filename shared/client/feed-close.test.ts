@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Request } from "zeromq";
-import { encodePost } from "../codec.js";
+import { encodePost } from "../protocol/index.js";
 import { ClosedError } from "../errors.js";
 import { ReliableRequester } from "../requester.js";
 import { startChatServer } from "../server/chat-server.js";

@@ -3,8 +3,8 @@
  * `username: message (time)`; `#channel ` goes in front where more than one
  * channel is visible, and an action reads `* username waves (time)`.
  */
-import type { ChatMessage } from "../codec.js";
-import { ALL } from "../limits.js";
+import type { ChatMessage } from "../protocol/index.js";
+import { ALL } from "../protocol/limits.js";
 import { displayTime } from "../time.js";
 
 export interface LineParts {

@@ -4,7 +4,7 @@
  * coming back, people joining and leaving. Piped output carries them on
  * stderr, word for word, so scripts can wait for them.
  */
-import { ALL } from "../limits.js";
+import { ALL } from "../protocol/limits.js";
 import { displayTime } from "../time.js";
 import type { FeedNotice } from "./feed.js";
 import { channelLabel, plural } from "./format.js";

@@ -3,7 +3,7 @@
  * within a bounded time (a dead server is reported, never waited on forever).
  */
 import { randomBytes } from "node:crypto";
-import { decodePostAck, encodePost, type Kind } from "../codec.js";
+import { decodePostAck, encodePost, type Kind } from "../protocol/index.js";
 import { delay } from "../delay.js";
 import { RejectedError } from "../errors.js";
 import { ReliableRequester } from "../requester.js";

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Router } from "zeromq";
-import type { Post } from "../codec.js";
+import type { Post } from "../protocol/index.js";
 import { ReliableRequester } from "../requester.js";
 import { Poster, type PostResult } from "./poster.js";
 

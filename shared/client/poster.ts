@@ -4,7 +4,7 @@
  * "slow-down" reply is waited out and the same post sent again, ahead of
  * everything queued after it.
  */
-import { decodePostAck, encodePost, type Post } from "../codec.js";
+import { decodePostAck, encodePost, type Post } from "../protocol/index.js";
 import { delay } from "../delay.js";
 import { describeError } from "../cli.js";
 import { ClosedError, RejectedError } from "../errors.js";

@@ -2,7 +2,7 @@
  * Part 2's subscriber: every message published, one line each in the
  * assignment's `username: message (time)` form, until Ctrl-C.
  */
-import { ALL } from "../limits.js";
+import { ALL } from "../protocol/limits.js";
 import type { CurveClientKeys } from "../curve.js";
 import type { HandshakeError } from "../errors.js";
 import { Feed } from "./feed.js";

@@ -5,7 +5,7 @@
  * they were, however many rows the input wraps onto.
  */
 import * as readline from "node:readline";
-import { ALL } from "../limits.js";
+import { ALL } from "../protocol/limits.js";
 import { channelLabel, type LineParts, type MessageFlags } from "./format.js";
 import type { Screen, ScreenOptions } from "./screen.js";
 import { styledLine, type Style } from "./style.js";

@@ -11,9 +11,9 @@ import { Router, XPublisher } from "zeromq";
 import {
   decodeRequest, encodeControlAnswer, encodeError, encodeHeartbeat, encodeMessage, encodePostAck,
   encodePresence, encodeSync, channelTopic, type ControlRequest, type Heartbeat, type PostFrames, type Presence as PresenceEvent,
-} from "../codec.js";
+} from "../protocol/index.js";
 import { BindError, CodecError, zmqErrorCode } from "../errors.js";
-import { DEFAULT_CHANNEL, MAX_FRAME_BYTES } from "../limits.js";
+import { DEFAULT_CHANNEL, MAX_FRAME_BYTES } from "../protocol/limits.js";
 import { isIpv6Endpoint } from "../endpoint.js";
 import { SendQueue } from "../send-queue.js";
 import type { CurveServerKeys } from "../curve.js";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BODY_MAX_BYTES, ID_MAX_BYTES, NAME_MAX_CHARS } from "../limits.js";
+import { BODY_MAX_BYTES, ID_MAX_BYTES, NAME_MAX_CHARS } from "../protocol/limits.js";
 import { MemoryStore } from "./memory-store.js";
 import type { NewMessage } from "./store.js";
 

@@ -9,7 +9,7 @@
  *           | id | user | time | body
  */
 import { randomBytes } from "node:crypto";
-import type { ChatMessage } from "../codec.js";
+import type { ChatMessage } from "../protocol/index.js";
 import { IdIndex } from "./id-index.js";
 import { historyRange, type NewMessage, type Numbers, type Store } from "./store.js";
 

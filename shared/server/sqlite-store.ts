@@ -11,7 +11,7 @@
  */
 import Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
-import type { ChatMessage } from "../codec.js";
+import type { ChatMessage } from "../protocol/index.js";
 import { StoreBusyError, UsageError } from "../errors.js";
 import { IdIndex } from "./id-index.js";
 import { historyRange, type NewMessage, type Numbers, type Store } from "./store.js";

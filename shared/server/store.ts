@@ -2,7 +2,7 @@
  * What the server needs from a message store. Numbering belongs to the
  * store so that a durable store can carry it across restarts.
  */
-import type { ChatMessage, PostFrames } from "../codec.js";
+import type { ChatMessage, PostFrames } from "../protocol/index.js";
 
 /** A post ready to be recorded; the body is the bytes that arrived. */
 export type NewMessage = Omit<PostFrames, "op">;

@@ -9,8 +9,8 @@ import fc from "fast-check";
 import {
   encodeControl, encodeHeartbeat, encodeMessage, encodePost, encodePresence, channelTopic,
   type ChatMessage, type ControlRequest, type Post,
-} from "../codec.js";
-import { ALL, BODY_MAX_BYTES, HISTORY_MAX } from "../limits.js";
+} from "../protocol/index.js";
+import { ALL, BODY_MAX_BYTES, HISTORY_MAX } from "../protocol/limits.js";
 
 /* fc.record makes null-prototype objects by default; decode makes plain ones, and deepEqual compares prototypes. */
 export const record = <T,>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> => fc.record(model, { noNullPrototype: true });

@@ -4,7 +4,7 @@
  * that start with NUL. See shared/codec.ts for the layout.
  */
 import { CodecError } from "../errors.js";
-import { checkBody, checkBodyBytes, checkId, checkName, checkTime, checkViewChannel } from "../validate.js";
+import { checkBody, checkBodyBytes, checkId, checkName, checkTime, checkViewChannel } from "./validate.js";
 import { decimal, int, json, printable, str, text, utf8, type Frames } from "./fields.js";
 import type { ChatMessage, Heartbeat, Kind, Presence, Publication } from "./types.js";
 

@@ -3,10 +3,10 @@
  * requests in two (op and a JSON object). See shared/codec.ts for the layout.
  */
 import { HISTORY_MAX } from "../limits.js";
-import { CodecError } from "../errors.js";
+import { CodecError } from "../../errors.js";
 import { checkBodyBytes, checkId, checkName, checkPostChannel, checkTime, checkViewChannel } from "../validate.js";
-import { ascii, int, json, printable, str, text, utf8, type Frames } from "./fields.js";
-import type { ControlRequest, Post, PostFrames, Request } from "./types.js";
+import { ascii, int, json, printable, str, text, utf8, type Frames } from "../fields.js";
+import type { ControlRequest, Post, PostFrames, Request } from "../types.js";
 
 /** Frames of a post request. */
 export function encodePost(post: Post): string[] {

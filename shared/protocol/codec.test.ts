@@ -9,8 +9,8 @@ import {
   decodeControlAnswer, decodeHistoryAnswer, decodePostAck, decodePublication, decodeRequest, encodeControl,
   encodeControlAnswer, encodeError, encodeHeartbeat, encodeMessage, encodePost, encodePostAck, encodePresence,
   encodeSync, channelTopic, type ChatMessage, type ControlRequest, type Post,
-} from "./codec.js";
-import { CodecError, RejectedError, type ErrorCode } from "./errors.js";
+} from "./index.js";
+import { CodecError, RejectedError, type ErrorCode } from "../errors.js";
 
 const wire = (frames: readonly (string | Buffer)[]): Buffer[] => frames.map((f) => (typeof f === "string" ? Buffer.from(f, "utf8") : f));
 

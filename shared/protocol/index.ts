@@ -37,7 +37,7 @@
  * gets a sync event (a heartbeat) on exactly that topic once the server has
  * seen the subscription: proof that its earlier subscriptions are active.
  */
-export * from "./codec/types.js";
-export * from "./codec/requests.js";
-export * from "./codec/replies.js";
-export * from "./codec/publications.js";
+export * from "./types.js";
+export * from "./ops/index.js";
+export * from "./replies.js";
+export * from "./publications.js";

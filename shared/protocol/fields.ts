@@ -2,7 +2,7 @@
  * Reading frames and JSON fields for the codec: each reader validates as it
  * goes and throws a CodecError naming the field.
  */
-import { CONTROL_MAX_BYTES } from "../limits.js";
+import { CONTROL_MAX_BYTES } from "./limits.js";
 import { CodecError } from "../errors.js";
 
 /** Received or about-to-be-sent frames. */

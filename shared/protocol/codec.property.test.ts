@@ -10,11 +10,11 @@ import {
   decodeControlAnswer, decodeHistoryAnswer, decodePostAck, decodePublication, decodeRequest, encodeControl,
   encodeControlAnswer, encodeError, encodeHeartbeat, encodeMessage, encodePost, encodePostAck, encodePresence,
   encodeSync, channelTopic, type Publication, type Request,
-} from "./codec.js";
-import { CodecError, RejectedError } from "./errors.js";
+} from "./index.js";
+import { CodecError, RejectedError } from "../errors.js";
 import {
   anyFrame, body, control, keyedJson, message, mutated, post, validPublication, validRequest, wire,
-} from "./testing/wire-arbitraries.js";
+} from "../testing/wire-arbitraries.js";
 
 /* Enough runs to reach the odd corners, few enough to keep `npm test` quick. */
 const RUNS = { numRuns: Number(process.env.FC_RUNS ?? 400) };
