@@ -4,7 +4,8 @@ import { endpointArg, positional, userArg } from "../shared/args.js";
 import { postOnce } from "../shared/client/post-once.js";
 import { DEFAULT_CHANNEL } from "../shared/protocol/limits.js";
 import { checkBody } from "../shared/protocol/validate.js";
-import { CodecError, UsageError } from "../shared/errors.js";
+import { UsageError } from "../shared/errors.js";
+import { CodecError } from "../shared/protocol/errors.js";
 
 await runCli<{ ip: string; port: string; username: string; message: string }>(
   'node part1/post_client.js <ip> <port> <username> "message"',

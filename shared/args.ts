@@ -3,7 +3,8 @@
  * and checked once: <ip>, ports, names.
  */
 import type { Argv } from "yargs";
-import { CodecError, UsageError } from "./errors.js";
+import { UsageError } from "./errors.js";
+import { CodecError } from "./protocol/errors.js";
 import { parseHost, parsePort, tcpEndpoint } from "./endpoint.js";
 import { checkName, checkViewChannel } from "./protocol/validate.js";
 

@@ -6,7 +6,7 @@
  */
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
-import { BindError, CodecError, HandshakeError, RejectedError, ServerUnreachableError, StoreBusyError, UsageError } from "./errors.js";
+import { isChatError, UsageError } from "./errors.js";
 
 /**
  * Parses argv with `define` and runs `main`, mapping errors to exit codes.
@@ -54,10 +54,7 @@ export async function runCli<T>(
 
 /** One line for a person: what went wrong, and what to do where we know. */
 export function describeError(err: unknown): string {
-  if (err instanceof CodecError) return err.sentence;
-  if (err instanceof ServerUnreachableError || err instanceof BindError || err instanceof RejectedError || err instanceof HandshakeError || err instanceof StoreBusyError) {
-    return err.message;
-  }
+  if (isChatError(err)) return err.sentence;
   return `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
 }
 

@@ -1,41 +1,36 @@
 /**
  * Typed errors. Each carries its context as fields so callers can decide what
- * to print; `message` is always one sentence a person can act on.
+ * to print; `sentence` (the message, unless a class says otherwise) is always
+ * one sentence a person can act on. Errors of the wire protocol (error codes,
+ * CodecError, RejectedError) live with it in shared/protocol/errors.ts.
  */
 
-/** Error codes the server puts in an error reply (see README, "Replies"). */
-export type ErrorCode =
-  | "bad-request" // wrong frame count, unknown op, malformed JSON
-  | "bad-field" // a field failed validation
-  | "read-only" // a post addressed to ALL
-  | "no-channels" // a single-channel server got a post for another channel
-  | "slow-down" // the sender's token bucket is empty
-  | "unavailable"; // the server could not store the message
+/**
+ * The base of every error this project throws on purpose. Anything else that
+ * reaches a command line is a bug and is reported as "unexpected error".
+ */
+export class ChatError extends Error {
+  override name = "ChatError";
 
-/** A frame or field failed validation while decoding. */
-export class CodecError extends Error {
-  override name = "CodecError";
-  constructor(
-    readonly field: string,
-    readonly reason: string,
-    readonly code: ErrorCode = "bad-field",
-  ) {
-    super(`${field} ${reason}`);
-  }
-
-  /** The sentence a person reads: `invalid user: is empty`, or the reason alone for read-only. */
+  /** The one line a person reads. */
   get sentence(): string {
-    return this.code === "read-only" ? this.reason : `invalid ${this.field}: ${this.reason}`;
+    return this.message;
   }
 }
 
+/** Whether `err` is one of ours, with a sentence for a person. */
+export function isChatError(err: unknown): err is ChatError {
+  return err instanceof ChatError;
+}
+
+
 /** Bad command-line arguments: the CLI prints usage and exits 2. */
-export class UsageError extends Error {
+export class UsageError extends ChatError {
   override name = "UsageError";
 }
 
 /** No reply from the server within the allowed time. */
-export class ServerUnreachableError extends Error {
+export class ServerUnreachableError extends ChatError {
   override name = "ServerUnreachableError";
   constructor(
     readonly endpoint: string,
@@ -49,20 +44,8 @@ export class ServerUnreachableError extends Error {
   }
 }
 
-/** The server answered with an error reply. */
-export class RejectedError extends Error {
-  override name = "RejectedError";
-  constructor(
-    readonly code: ErrorCode | string,
-    readonly sentence: string,
-    readonly retryAfterMs?: number,
-  ) {
-    super(`the server refused: ${sentence}`);
-  }
-}
-
 /** The durable store is held by another running server. */
-export class StoreBusyError extends Error {
+export class StoreBusyError extends ChatError {
   override name = "StoreBusyError";
   constructor(
     readonly path: string,
@@ -73,7 +56,7 @@ export class StoreBusyError extends Error {
 }
 
 /** A socket could not bind its endpoint. */
-export class BindError extends Error {
+export class BindError extends ChatError {
   override name = "BindError";
   constructor(
     readonly endpoint: string,
@@ -99,7 +82,7 @@ function bindSentence(endpoint: string, code: string | undefined): string {
 }
 
 /** The operation was abandoned because its requester or client was closed. */
-export class ClosedError extends Error {
+export class ClosedError extends ChatError {
   override name = "ClosedError";
   constructor() {
     super("closed before the server answered");
@@ -110,7 +93,7 @@ export class ClosedError extends Error {
 export type HandshakeFailure = "needs-key" | "not-encrypted" | "wrong-key" | "protocol";
 
 /** The server and this client cannot agree on security: retrying will not help. */
-export class HandshakeError extends Error {
+export class HandshakeError extends ChatError {
   override name = "HandshakeError";
   constructor(
     readonly endpoint: string,

@@ -5,9 +5,10 @@
  */
 import { randomBytes } from "node:crypto";
 import {
-  decodeControlAnswer, encodeControl, type ChannelsAnswer, type ChatMessage, type ControlRequest, type HelloAnswer, type WhoAnswer,
+  decodeAnswer, encodeControl, type ChannelsAnswer, type ChatMessage, type ControlRequest, type WhoAnswer,
 } from "../protocol/index.js";
-import { ClosedError, RejectedError, ServerUnreachableError, type HandshakeError } from "../errors.js";
+import { ClosedError, ServerUnreachableError, type HandshakeError } from "../errors.js";
+import { RejectedError } from "../protocol/errors.js";
 import { ALL } from "../protocol/limits.js";
 import { ReliableRequester } from "../requester.js";
 import { nowIso } from "../time.js";
@@ -122,7 +123,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   const hello = async () => {
     clearTimeout(helloTimer);
     try {
-      const a = decodeControlAnswer<HelloAnswer>(await queries.request(
+      const a = decodeAnswer("hello", await queries.request(
         encodeControl({ op: "hello", hello: { session, user: o.user, channels: feed.channels } }),
         { timeoutMs: 10_000 },
       ));
@@ -163,7 +164,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   };
   const ask = async <T>(request: ControlRequest, quiet = false): Promise<T | undefined> => {
     try {
-      return await patience(queries.request(encodeControl(request), { timeoutMs: 5000 }).then((r) => decodeControlAnswer<T>(r)), 6000);
+      return await patience(queries.request(encodeControl(request), { timeoutMs: 5000 }).then((r) => decodeAnswer(request.op, r) as T), 6000);
     } catch (err) {
       if (!(err instanceof RejectedError || err instanceof ServerUnreachableError || err instanceof ClosedError)) throw err;
       if (!quiet && !(err instanceof ClosedError)) screen.warning(err.message);

@@ -33,10 +33,11 @@
 import { randomBytes } from "node:crypto";
 import { Subscriber } from "zeromq";
 import {
-  channelTopic, decodeHistoryAnswer, decodePublication, encodeControl, syncTopic, EVENTS_TOPIC,
-  type ChatMessage, type Heartbeat, type Presence,
+  channelTopic, decodeAnswer, decodePublication, encodeControl, syncTopic, EVENTS_TOPIC,
+  type ChatMessage, type Heartbeat, type PresenceEvent,
 } from "../protocol/index.js";
-import { ClosedError, CodecError, type HandshakeError } from "../errors.js";
+import { ClosedError, type HandshakeError } from "../errors.js";
+import { CodecError } from "../protocol/errors.js";
 import { watchHandshakes } from "../handshake-watch.js";
 import { ALL, HISTORY_MAX } from "../protocol/limits.js";
 import { isIpv6Endpoint } from "../endpoint.js";
@@ -50,7 +51,7 @@ export type FeedNotice =
   | { type: "back" }
   | { type: "restarted" }
   | { type: "lost"; channel: string; count: number }
-  | { type: "presence"; presence: Presence };
+  | { type: "presence"; presence: PresenceEvent };
 
 export interface FeedOptions {
   pub: string;
@@ -218,7 +219,7 @@ export class Feed {
     if (!queries) return 0;
     // With ALL followed, ALL's stream already covers this channel: only learn its head.
     const limit = channel !== ALL && this.followed.has(ALL) ? 0 : Math.min(this.options.history, HISTORY_MAX);
-    const answer = decodeHistoryAnswer(await queries.request(encodeControl({ op: "history", query: { channel, limit } })));
+    const answer = decodeAnswer("history", await queries.request(encodeControl({ op: "history", query: { channel, limit } })));
     this.checkEpoch(answer.epoch);
     let shown = 0;
     for (const m of answer.messages) if (this.show(m, true)) shown++;
@@ -266,7 +267,8 @@ export class Feed {
       while (this.lastOf(stream) < upTo && this.followed.has(stream)) {
         const after = this.lastOf(stream);
         const limit = Math.min(upTo - after, HISTORY_MAX);
-        const answer = decodeHistoryAnswer(
+        const answer = decodeAnswer(
+          "history",
           await queries.request(encodeControl({ op: "history", query: { channel: stream, after, limit } })),
         );
         if (this.checkEpoch(answer.epoch)) return;

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { decodePostAck, encodePost, type Kind } from "../protocol/index.js";
 import { delay } from "../delay.js";
-import { RejectedError } from "../errors.js";
+import { RejectedError } from "../protocol/errors.js";
 import { ReliableRequester } from "../requester.js";
 import { nowIso } from "../time.js";
 import type { CurveClientKeys } from "../curve.js";

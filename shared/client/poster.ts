@@ -7,7 +7,8 @@
 import { decodePostAck, encodePost, type Post } from "../protocol/index.js";
 import { delay } from "../delay.js";
 import { describeError } from "../cli.js";
-import { ClosedError, RejectedError } from "../errors.js";
+import { ClosedError } from "../errors.js";
+import { RejectedError } from "../protocol/errors.js";
 import type { ReliableRequester } from "../requester.js";
 
 export type PostResult =
@@ -75,7 +76,7 @@ export class Poster {
         if (err instanceof ClosedError) throw err;
         // Anything else ends this post, not the client: the queue behind it goes on.
         if (!(err instanceof RejectedError)) return { post, error: asError(err), reason: describeError(err) };
-        if (err.code !== "slow-down") return { post, error: err, reason: err.sentence };
+        if (err.code !== "slow-down") return { post, error: err, reason: err.reason };
         await delay(err.retryAfterMs ?? 100, this.abort.signal);
       }
     }

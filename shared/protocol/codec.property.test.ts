@@ -7,11 +7,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
-  decodeControlAnswer, decodeHistoryAnswer, decodePostAck, decodePublication, decodeRequest, encodeControl,
+  decodeAnswer, decodePostAck, MalformedAnswerError, decodePublication, decodeRequest, encodeControl,
   encodeControlAnswer, encodeError, encodeHeartbeat, encodeMessage, encodePost, encodePostAck, encodePresence,
-  encodeSync, channelTopic, type Publication, type Request,
+  encodeSync, channelTopic, CONTROL_OPS, type Op, type Publication, type Request,
 } from "./index.js";
-import { CodecError, RejectedError } from "../errors.js";
+import { CodecError, RejectedError } from "./errors.js";
 import {
   anyFrame, body, control, keyedJson, message, mutated, post, validPublication, validRequest, wire,
 } from "../testing/wire-arbitraries.js";
@@ -67,7 +67,7 @@ test("decodePublication of arbitrary frames returns a valid publication or throw
   );
 });
 
-test("decoding arbitrary replies returns an answer, or throws CodecError or the server's RejectedError", () => {
+test("decoding arbitrary replies returns an answer, or throws MalformedAnswerError (a control answer), CodecError (an ack) or the server's RejectedError", () => {
   const reply = fc.oneof(
     fc.array(anyFrame, { maxLength: 5 }),
     fc.tuple(fc.constantFrom("ok", "err"), fc.array(fc.oneof(anyFrame, keyedJson), { maxLength: 4 })).map(([s, rest]) => [Buffer.from(s), ...rest]),
@@ -75,8 +75,7 @@ test("decoding arbitrary replies returns an answer, or throws CodecError or the 
   fc.assert(
     fc.property(reply, (frames) => {
       decodesOrRefuses(() => decodePostAck(frames), [CodecError, RejectedError]);
-      decodesOrRefuses(() => decodeControlAnswer(frames), [CodecError, RejectedError]);
-      decodesOrRefuses(() => decodeHistoryAnswer(frames), [CodecError, RejectedError]);
+      for (const op of Object.keys(CONTROL_OPS) as Op[]) decodesOrRefuses(() => decodeAnswer(op, frames), [MalformedAnswerError, RejectedError]);
     }),
     RUNS,
   );
@@ -100,7 +99,7 @@ test("a published message and a history answer survive encode and decode unchang
     fc.property(message, fc.array(message, { maxLength: 3 }), (m, history) => {
       assert.deepEqual(decodePublication(wire(encodeMessage(channelTopic(m.channel), m, m.body))), { type: "message", message: m });
       const answer = { epoch: m.epoch, head: m.seq, messages: history };
-      assert.deepEqual(decodeHistoryAnswer(wire(encodeControlAnswer(answer))), answer);
+      assert.deepEqual(decodeAnswer("history", wire(encodeControlAnswer(answer))), answer);
     }),
     RUNS,
   );
@@ -112,7 +111,7 @@ test("acks and error replies survive encode and decode", () => {
       assert.deepEqual(decodePostAck(wire(encodePostAck(seq, gseq))), { seq, gseq });
       assert.throws(
         () => decodePostAck(wire(encodeError("slow-down", sentence, retry))),
-        (err) => err instanceof RejectedError && err.code === "slow-down" && err.sentence === sentence && err.retryAfterMs === retry,
+        (err) => err instanceof RejectedError && err.code === "slow-down" && err.reason === sentence && err.retryAfterMs === retry,
       );
     }),
     RUNS,

@@ -6,11 +6,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  decodeControlAnswer, decodeHistoryAnswer, decodePostAck, decodePublication, decodeRequest, encodeControl,
+  decodeAnswer, MalformedAnswerError, type Op, decodePostAck, decodePublication, decodeRequest, encodeControl,
   encodeControlAnswer, encodeError, encodeHeartbeat, encodeMessage, encodePost, encodePostAck, encodePresence,
   encodeSync, channelTopic, type ChatMessage, type ControlRequest, type Post,
 } from "./index.js";
-import { CodecError, RejectedError, type ErrorCode } from "../errors.js";
+import { CodecError, RejectedError, type ErrorCode } from "./errors.js";
 
 const wire = (frames: readonly (string | Buffer)[]): Buffer[] => frames.map((f) => (typeof f === "string" ? Buffer.from(f, "utf8") : f));
 
@@ -60,21 +60,21 @@ test("every control request round-trips", () => {
 
 test("acks, answers and error replies round-trip; an error reply throws RejectedError", () => {
   assert.deepEqual(decodePostAck(wire(encodePostAck(3, 41))), { seq: 3, gseq: 41 });
-  assert.deepEqual(decodeControlAnswer(wire(encodeControlAnswer({ users: [] }))), { users: [] });
+  assert.deepEqual(decodeAnswer("who", wire(encodeControlAnswer({ users: [] }))), { users: [] });
   const answer = { epoch: "e9f1", head: 3, messages: [MESSAGE] };
-  assert.deepEqual(decodeHistoryAnswer(wire(encodeControlAnswer(answer))), answer);
+  assert.deepEqual(decodeAnswer("history", wire(encodeControlAnswer(answer))), answer);
   assert.throws(() => decodePostAck(wire(encodeError("read-only", "ALL is read-only"))), (err) =>
-    err instanceof RejectedError && err.code === "read-only" && err.sentence === "ALL is read-only" && err.retryAfterMs === undefined &&
+    err instanceof RejectedError && err.code === "read-only" && err.reason === "ALL is read-only" && err.retryAfterMs === undefined &&
     err.message === "the server refused: ALL is read-only");
-  assert.throws(() => decodeControlAnswer(wire(encodeError("slow-down", "too many messages", 250))), (err) =>
+  assert.throws(() => decodeAnswer("channels", wire(encodeError("slow-down", "too many messages", 250))), (err) =>
     err instanceof RejectedError && err.code === "slow-down" && err.retryAfterMs === 250);
 });
 
 test("an error reply's sentence is read as UTF-8 and cannot carry terminal escapes", () => {
   assert.throws(() => decodePostAck(wire(["err", "bad-field", "le nom « zoë » est pris"])), (err) =>
-    err instanceof RejectedError && err.sentence === "le nom « zoë » est pris");
+    err instanceof RejectedError && err.reason === "le nom « zoë » est pris");
   assert.throws(() => decodePostAck(wire(["err", "bad-field", "\x1b[2Jgone", "soon"])), (err) =>
-    err instanceof RejectedError && err.sentence === "?[2Jgone" && err.retryAfterMs === undefined);
+    err instanceof RejectedError && err.reason === "?[2Jgone" && err.retryAfterMs === undefined);
 });
 
 test("every publication round-trips: message, heartbeat, sync, presence", () => {
@@ -178,6 +178,22 @@ test("malformed publications throw CodecError too: a client never shows what it 
   refuses(() => decodePublication(wire(["\0hb", '{"epoch":"e","gseq":1,"heads":[],"time":"2026-01-31T22:00:00Z"}'])), "heads", "bad-field", /must be an object/);
   refuses(() => decodePublication(wire(["\0presence", '{"event":"explode","user":"u","channel":"dev"}'])), "event", "bad-field", /join or leave/);
   refuses(() => decodePublication(wire(["\0other", "{}"])), "event", "bad-request", /is not a known event/);
-  refuses(() => decodeHistoryAnswer(wire(encodeControlAnswer({ epoch: "e", head: 1, messages: [{ ...MESSAGE, user: "" }] }))), "user", "bad-field", /^is empty$/);
   refuses(() => decodePostAck(wire(["ok", "1"])), "reply", "bad-request", /is not a valid reply \(2 frames\)/);
+});
+
+test("every control answer is validated: a malformed one throws MalformedAnswerError naming the op and the field, never passes through", () => {
+  const malformed = (op: Op, answer: object, sentence: string) =>
+    assert.throws(() => decodeAnswer(op, wire(encodeControlAnswer(answer))), (err) =>
+      err instanceof MalformedAnswerError && err.op === op && err.message.startsWith(`the server sent a malformed answer to ${op} (${sentence})`));
+  malformed("who", { users: [{ user: "\x1b[31mmallory", since: "2026-01-31T22:00:00Z" }] }, "invalid user: contains whitespace, control or invisible characters");
+  malformed("who", { users: [{ user: "kyle", since: 5 }] }, "invalid since: must be a string");
+  malformed("who", { users: "kyle" }, "invalid users: must be a list of at most 10000 items");
+  malformed("channels", { channels: [{ name: "dev", messages: "many", users: 1 }] }, "invalid messages: must be a whole number from 0 to 9007199254740991");
+  malformed("channels", { channels: [{ name: "a\u202eb", messages: 1, users: 1 }] }, "invalid channel: contains whitespace, control or invisible characters");
+  malformed("history", { epoch: "e", head: 1, messages: [{ ...MESSAGE, user: "" }] }, "invalid user: is empty");
+  malformed("history", { epoch: "e", head: 1, messages: [{ ...MESSAGE, body: "\x1b]0;pwned\x07" }] }, "invalid body: contains control characters");
+  malformed("history", { epoch: "e", head: 1, messages: Array.from({ length: 1001 }, () => MESSAGE) }, "invalid messages: must be a list of at most 1000 items");
+  malformed("hello", { epoch: "e", heartbeatMs: -1, presenceMs: 10 }, "invalid heartbeatMs: must be a whole number from 1 to 3600000");
+  assert.throws(() => decodeAnswer("who", wire(["ok", "{}", "extra"])), MalformedAnswerError);
+  assert.throws(() => decodeAnswer("who", wire(["ok", "[1]"])), MalformedAnswerError);
 });

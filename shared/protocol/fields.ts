@@ -3,7 +3,7 @@
  * goes and throws a CodecError naming the field.
  */
 import { CONTROL_MAX_BYTES } from "./limits.js";
-import { CodecError } from "../errors.js";
+import { CodecError } from "./errors.js";
 
 /** Received or about-to-be-sent frames. */
 export type Frames = readonly (Buffer | Uint8Array)[];
@@ -59,6 +59,16 @@ export function int(o: Record<string, unknown>, field: string, min: number, max:
     throw new CodecError(field, `must be a whole number from ${min} to ${max}`);
   }
   return v as number;
+}
+
+/** A list of at most `max` objects, each validated by `item`. */
+export function list<T>(o: Record<string, unknown>, field: string, max: number, item: (v: Record<string, unknown>) => T): T[] {
+  const v = o[field];
+  if (!Array.isArray(v) || v.length > max) throw new CodecError(field, `must be a list of at most ${max} items`);
+  return v.map((x) => {
+    if (typeof x !== "object" || x === null || Array.isArray(x)) throw new CodecError(field, "must be a list of objects");
+    return item(x as Record<string, unknown>);
+  });
 }
 
 export const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;

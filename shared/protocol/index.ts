@@ -1,6 +1,13 @@
 /**
  * The wire protocol (mchat/1): every frame any part sends or receives is
- * built and parsed here, nowhere else. All text is UTF-8.
+ * built and parsed in this folder, nowhere else. All text is UTF-8.
+ *
+ *   ops/<family>.ts   one family of requests each (chat, history, presence):
+ *                     request encoder and decoder, validating answer decoder
+ *   ops/index.ts      the typed map from op to request and answer; dispatch
+ *   publications.ts   what the PUB socket carries
+ *   replies.ts        ok / err framing; errors.ts the error codes
+ *   validate.ts, fields.ts, message.ts, limits.ts   field rules and numbers
  *
  * Requests, client REQ -> server ROUTER (REQ adds and strips the empty
  * delimiter frame; a DEALER client must send it itself):
@@ -9,7 +16,7 @@
  *   | "post" | id | channel | user | time | kind | body |   7 frames
  *   +--------+----+---------+------+------+------+------+
  *   +------+------+
- *   |  op  | json |   2 frames; op is history, hello, bye, who or channels
+ *   |  op  | json |   2 frames; op is one of CONTROL_OPS (ops/index.ts)
  *   +------+------+
  *
  * Replies, server -> client, one per request:
@@ -40,4 +47,6 @@
 export * from "./types.js";
 export * from "./ops/index.js";
 export * from "./replies.js";
+export * from "./message.js";
+export * from "./errors.js";
 export * from "./publications.js";

@@ -24,3 +24,12 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export const ALL = "ALL";
 /** The one channel of the single-channel servers (parts 1 to 3). */
 export const DEFAULT_CHANNEL = "general";
+/** Channels one hello may list. */
+export const HELLO_CHANNELS_MAX = 64;
+/** Client sessions a server keeps in its presence table (so the most a who answer lists). */
+export const SESSIONS_MAX = 10_000;
+/**
+ * Largest answer a client accepts, in bytes: a history answer of HISTORY_MAX
+ * bodies of BODY_MAX_BYTES, each escaped in JSON, stays well under it.
+ */
+export const ANSWER_MAX_BYTES = 64 * 1024 * 1024;

@@ -1,12 +1,12 @@
 /**
  * Publications, server XPUB -> client SUB: recorded messages on their
  * channel's topic, and server events (heartbeat, presence, sync) on topics
- * that start with NUL. See shared/codec.ts for the layout.
+ * that start with NUL. See shared/protocol/index.ts for the layout.
  */
-import { CodecError } from "../errors.js";
-import { checkBody, checkBodyBytes, checkId, checkName, checkTime, checkViewChannel } from "./validate.js";
+import { CodecError } from "./errors.js";
+import { checkBodyBytes, checkId, checkName, checkTime, checkViewChannel } from "./validate.js";
 import { decimal, int, json, printable, str, text, utf8, type Frames } from "./fields.js";
-import type { ChatMessage, Heartbeat, Kind, Presence, Publication } from "./types.js";
+import type { Heartbeat, Kind, PresenceEvent, Publication } from "./types.js";
 
 const NUL = 0;
 const EVENT_HB = "\0hb";
@@ -47,7 +47,7 @@ export function syncTopic(token: string): string {
   return EVENT_SYNC + token;
 }
 
-export function encodePresence(p: Presence): string[] {
+export function encodePresence(p: PresenceEvent): string[] {
   return [EVENT_PRESENCE, JSON.stringify(p)];
 }
 
@@ -109,23 +109,5 @@ export function decodePublication(frames: Frames): Publication {
       time: checkTime(time),
       body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"),
     },
-  };
-}
-
-/** Validates a message object from a history answer (or a property test). */
-export function checkMessage(m: Record<string, unknown>): ChatMessage {
-  if (typeof m !== "object" || m === null) throw new CodecError("message", "must be an object");
-  const kind = m.kind;
-  if (kind !== "say" && kind !== "me") throw new CodecError("kind", "must be say or me");
-  return {
-    channel: checkName("channel", str(m, "channel")),
-    kind,
-    epoch: checkId(str(m, "epoch"), "epoch"),
-    seq: int(m, "seq", 1, Number.MAX_SAFE_INTEGER),
-    gseq: int(m, "gseq", 1, Number.MAX_SAFE_INTEGER),
-    id: checkId(str(m, "id")),
-    user: checkName("user", str(m, "user")),
-    time: checkTime(str(m, "time")),
-    body: checkBody(str(m, "body")),
   };
 }

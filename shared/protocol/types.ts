@@ -1,6 +1,7 @@
 /**
- * What travels on the wire, as TypeScript types; shared/codec.ts says how
- * each is laid out in frames.
+ * The messages and events that travel on the wire, as TypeScript types;
+ * shared/protocol/index.ts says how each is laid out in frames. Each
+ * operation's request and answer types live with it in ops/.
  */
 
 /** A plain line, or an action written with /me. */
@@ -29,45 +30,6 @@ export interface ChatMessage extends Post {
 /** The server's view of a post: the body stays the bytes that arrived, to be forwarded untouched. */
 export type PostFrames = Omit<Post, "body"> & { op: "post"; body: Buffer };
 
-export interface HistoryQuery {
-  /** A channel, or ALL for every channel in global order. */
-  channel: string;
-  /** Only messages numbered after this (seq, or gseq for ALL); without it, the newest. */
-  after?: number;
-  limit: number;
-}
-export interface HistoryAnswer {
-  epoch: string;
-  /** The newest number in that channel (gseq for ALL) when the server answered. */
-  head: number;
-  messages: ChatMessage[];
-}
-export interface Hello {
-  session: string;
-  user: string;
-  channels: string[];
-}
-export interface HelloAnswer {
-  epoch: string;
-  heartbeatMs: number;
-  presenceMs: number;
-}
-export interface WhoAnswer {
-  users: { user: string; since: string }[];
-}
-export interface ChannelsAnswer {
-  channels: { name: string; messages: number; users: number }[];
-}
-
-export type ControlRequest =
-  | { op: "history"; query: HistoryQuery }
-  | { op: "hello"; hello: Hello }
-  | { op: "bye"; session: string }
-  | { op: "who"; channel: string }
-  | { op: "channels" };
-
-export type Request = PostFrames | ControlRequest;
-
 export interface Heartbeat {
   epoch: string;
   gseq: number;
@@ -75,7 +37,8 @@ export interface Heartbeat {
   heads: Record<string, number>;
   time: string;
 }
-export interface Presence {
+/** Someone joined or left a channel (not to be confused with the server's table of who is present). */
+export interface PresenceEvent {
   event: "join" | "leave";
   user: string;
   channel: string;
@@ -84,5 +47,5 @@ export interface Presence {
 export type Publication =
   | { type: "message"; message: ChatMessage }
   | { type: "heartbeat"; heartbeat: Heartbeat; sync?: string }
-  | { type: "presence"; presence: Presence };
+  | { type: "presence"; presence: PresenceEvent };
 

@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import { ALL, BODY_MAX_BYTES, ID_MAX_BYTES, NAME_MAX_CHARS } from "./limits.js";
-import { CodecError } from "../errors.js";
+import { CodecError } from "./errors.js";
 
 /*
  * Names: 1..32 code points of any script, emoji included; no whitespace or

@@ -10,9 +10,10 @@
 import { Router, XPublisher } from "zeromq";
 import {
   decodeRequest, encodeControlAnswer, encodeError, encodeHeartbeat, encodeMessage, encodePostAck,
-  encodePresence, encodeSync, channelTopic, type ControlRequest, type Heartbeat, type PostFrames, type Presence as PresenceEvent,
+  encodePresence, encodeSync, channelTopic, type ControlRequest, type Heartbeat, type PostFrames, type PresenceEvent,
 } from "../protocol/index.js";
-import { BindError, CodecError, zmqErrorCode } from "../errors.js";
+import { BindError, zmqErrorCode } from "../errors.js";
+import { CodecError } from "../protocol/errors.js";
 import { DEFAULT_CHANNEL, MAX_FRAME_BYTES } from "../protocol/limits.js";
 import { isIpv6Endpoint } from "../endpoint.js";
 import { SendQueue } from "../send-queue.js";

@@ -3,7 +3,7 @@
  * the server knows, read from the store and the presence table. Presence
  * changes come back as events for the server to publish.
  */
-import type { ChannelsAnswer, ControlRequest, HelloAnswer, HistoryAnswer, Presence as PresenceEvent, WhoAnswer } from "../protocol/index.js";
+import type { ChannelsAnswer, ControlRequest, HelloAnswer, HistoryAnswer, PresenceEvent, WhoAnswer } from "../protocol/index.js";
 import { ALL } from "../protocol/limits.js";
 import type { Presence } from "./presence.js";
 import type { Store } from "./store.js";

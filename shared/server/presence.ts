@@ -3,7 +3,7 @@
  * bye on exit; a session not heard from for `timeoutMs` is forgotten. The
  * table is bounded: past `capacity` sessions the least recently seen goes.
  */
-import type { Hello, Presence as PresenceEvent } from "../protocol/index.js";
+import type { Hello, PresenceEvent } from "../protocol/index.js";
 
 interface Session {
   user: string;

@@ -1,32 +1,44 @@
 /**
- * Requests, client REQ -> server ROUTER: a post in seven frames, control
- * requests in two (op and a JSON object). See shared/codec.ts for the layout.
+ * Every request the post port takes, by operation: the typed map from an
+ * op's name to its request and answer, and the one dispatch from frames to
+ * a decoded request. Adding an operation is a ControlOp in its family's
+ * file and one line in CONTROL_OPS.
  */
-import { HISTORY_MAX } from "../limits.js";
-import { CodecError } from "../../errors.js";
-import { checkBodyBytes, checkId, checkName, checkPostChannel, checkTime, checkViewChannel } from "../validate.js";
-import { ascii, int, json, printable, str, text, utf8, type Frames } from "../fields.js";
-import type { ControlRequest, Post, PostFrames, Request } from "../types.js";
+import { CodecError, MalformedAnswerError } from "../errors.js";
+import { ANSWER_MAX_BYTES } from "../limits.js";
+import { json, printable, text, type Frames } from "../fields.js";
+import { okFrames } from "../replies.js";
+import type { PostFrames } from "../types.js";
+import { channels, decodePost } from "./chat.js";
+import { history } from "./history.js";
+import { bye, hello, who } from "./presence.js";
+import type { ControlOp } from "./control-op.js";
 
-/** Frames of a post request. */
-export function encodePost(post: Post): string[] {
-  return ["post", post.id, post.channel, post.user, post.time, post.kind, post.body];
+export * from "./chat.js";
+export * from "./history.js";
+export * from "./presence.js";
+export type { ControlOp } from "./control-op.js";
+
+/** The control operations, by the name in their first frame. */
+export const CONTROL_OPS = { history, hello, bye, who, channels } as const;
+
+type Ops = typeof CONTROL_OPS;
+/** The name of a control operation. */
+export type Op = keyof Ops;
+/** The decoded request of operation K. */
+export type RequestOf<K extends Op> = Ops[K] extends ControlOp<infer R, unknown> ? R : never;
+/** The validated answer of operation K. */
+export type AnswerOf<K extends Op> = ReturnType<Ops[K]["answer"]>;
+export type ControlRequest = { [K in Op]: RequestOf<K> }[Op];
+export type Request = PostFrames | ControlRequest;
+
+function opOf<K extends Op>(name: K): ControlOp<RequestOf<K>, AnswerOf<K>> {
+  return CONTROL_OPS[name] as unknown as ControlOp<RequestOf<K>, AnswerOf<K>>;
 }
 
 /** Frames of a control request. */
 export function encodeControl(request: ControlRequest): string[] {
-  switch (request.op) {
-    case "history":
-      return ["history", JSON.stringify(request.query)];
-    case "hello":
-      return ["hello", JSON.stringify(request.hello)];
-    case "bye":
-      return ["bye", JSON.stringify({ session: request.session })];
-    case "who":
-      return ["who", JSON.stringify({ channel: request.channel })];
-    case "channels":
-      return ["channels", "{}"];
-  }
+  return [request.op, JSON.stringify(opOf(request.op).toJson(request as never))];
 }
 
 /**
@@ -35,61 +47,28 @@ export function encodeControl(request: ControlRequest): string[] {
  */
 export function decodeRequest(frames: Frames): Request {
   if (frames.length === 0) throw new CodecError("request", "has no frames", "bad-request");
-  const op = text(frames[0]!);
-  if (op === "post") return decodePostFrames(frames);
+  const name = text(frames[0]!);
+  if (name === "post") return decodePost(frames);
+  if (!Object.hasOwn(CONTROL_OPS, name)) {
+    throw new CodecError("op", `'${printable(name)}' is not a known request`, "bad-request");
+  }
   if (frames.length !== 2) {
-    throw new CodecError("request", `'${printable(op)}' needs 2 frames, got ${frames.length}`, "bad-request");
+    throw new CodecError("request", `'${name}' needs 2 frames, got ${frames.length}`, "bad-request");
   }
-  switch (op) {
-    case "history": {
-      const q = json(frames[1]!);
-      const channel = checkViewChannel(str(q, "channel"));
-      const limit = q.limit === undefined ? 20 : int(q, "limit", 0, HISTORY_MAX);
-      const after = q.after === undefined ? undefined : int(q, "after", 0, Number.MAX_SAFE_INTEGER);
-      return { op, query: after === undefined ? { channel, limit } : { channel, after, limit } };
-    }
-    case "hello": {
-      const h = json(frames[1]!);
-      const channels = h.channels;
-      if (!Array.isArray(channels) || channels.length > 64) {
-        throw new CodecError("channels", "must be a list of at most 64 channel names");
-      }
-      return {
-        op,
-        hello: {
-          session: checkId(str(h, "session"), "session"),
-          user: checkName("user", str(h, "user")),
-          channels: channels.map((c) => checkViewChannel(typeof c === "string" ? c : "")),
-        },
-      };
-    }
-    case "bye":
-      return { op, session: checkId(str(json(frames[1]!), "session"), "session") };
-    case "who":
-      return { op, channel: checkViewChannel(str(json(frames[1]!), "channel")) };
-    case "channels":
-      json(frames[1]!);
-      return { op };
-    default:
-      throw new CodecError("op", `'${printable(op)}' is not a known request`, "bad-request");
-  }
+  return opOf(name as Op).fromJson(json(frames[1]!));
 }
 
-function decodePostFrames(frames: Frames): PostFrames {
-  if (frames.length !== 7) {
-    throw new CodecError("request", `'post' needs 7 frames, got ${frames.length}`, "bad-request");
+/**
+ * Decodes and validates the answer to a control request. An error reply
+ * throws RejectedError; an answer that breaks the protocol throws
+ * MalformedAnswerError, and none of it reaches the caller.
+ */
+export function decodeAnswer<K extends Op>(op: K, frames: Frames): AnswerOf<K> {
+  try {
+    okFrames(frames, 2);
+    return opOf(op).answer(json(frames[1]!, ANSWER_MAX_BYTES));
+  } catch (err) {
+    if (err instanceof CodecError) throw new MalformedAnswerError(op, err);
+    throw err;
   }
-  const kind = text(frames[5]!);
-  if (kind !== "say" && kind !== "me") throw new CodecError("kind", "must be say or me");
-  const body = frames[6]!;
-  checkBodyBytes(body);
-  return {
-    op: "post",
-    id: checkId(ascii(frames[1]!, "id")),
-    channel: checkPostChannel(utf8(frames[2]!, "channel")),
-    user: checkName("user", utf8(frames[3]!, "user")),
-    time: checkTime(ascii(frames[4]!, "time")),
-    kind,
-    body: Buffer.isBuffer(body) ? body : Buffer.from(body),
-  };
 }

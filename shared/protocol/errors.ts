@@ -1,0 +1,60 @@
+/**
+ * The errors of the wire protocol: the codes an error reply carries (README,
+ * "Replies"), a frame or field that fails validation, a refusal from the
+ * server, and an answer from the server that breaks the protocol.
+ */
+import { ChatError } from "../errors.js";
+
+/** Error codes the server puts in an error reply (see README, "Replies"). */
+export type ErrorCode =
+  | "bad-request" // wrong frame count, unknown op, malformed JSON
+  | "bad-field" // a field failed validation
+  | "read-only" // a post addressed to ALL
+  | "no-channels" // a single-channel server got a post for another channel
+  | "slow-down" // the sender's token bucket is empty
+  | "unavailable"; // the server could not store the message
+
+/** A frame or field failed validation while decoding. */
+export class CodecError extends ChatError {
+  override name = "CodecError";
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+    readonly code: ErrorCode = "bad-field",
+  ) {
+    super(`${field} ${reason}`);
+  }
+
+  /** The sentence a person reads: `invalid user: is empty`, or the reason alone for read-only. */
+  override get sentence(): string {
+    return this.code === "read-only" ? this.reason : `invalid ${this.field}: ${this.reason}`;
+  }
+}
+
+/** The server answered with an error reply. */
+export class RejectedError extends ChatError {
+  override name = "RejectedError";
+  constructor(
+    readonly code: ErrorCode | string,
+    /** The server's own sentence, control characters masked. */
+    readonly reason: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`the server refused: ${reason}`);
+  }
+}
+
+/**
+ * An answer that does not follow the protocol: a wrong shape, a field of the
+ * wrong type, a name with control characters. Nothing of it is shown.
+ */
+export class MalformedAnswerError extends ChatError {
+  override name = "MalformedAnswerError";
+  constructor(
+    /** The request it answered, e.g. "who". */
+    readonly op: string,
+    readonly problem: CodecError,
+  ) {
+    super(`the server sent a malformed answer to ${op} (${problem.sentence}); is it a chat server of this version?`, { cause: problem });
+  }
+}

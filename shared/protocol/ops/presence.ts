@@ -1,0 +1,76 @@
+/**
+ * The presence family: a client says hello (which channels it follows)
+ * when it joins and every presenceMs after, bye when it leaves; who lists
+ * the users of a channel.
+ *
+ *   request  ["hello", {"session", "user", "channels"}]   answer ["ok", {"epoch", "heartbeatMs", "presenceMs"}]
+ *   request  ["bye", {"session"}]                          answer ["ok", {}]
+ *   request  ["who", {"channel"}]                          answer ["ok", {"users": [{"user", "since"}]}]
+ */
+import { CodecError } from "../errors.js";
+import { HELLO_CHANNELS_MAX, SESSIONS_MAX } from "../limits.js";
+import { checkId, checkName, checkTime, checkViewChannel } from "../validate.js";
+import { int, list, str } from "../fields.js";
+import type { ControlOp } from "./control-op.js";
+
+export interface Hello {
+  session: string;
+  user: string;
+  channels: string[];
+}
+export type HelloRequest = { op: "hello"; hello: Hello };
+export interface HelloAnswer {
+  epoch: string;
+  heartbeatMs: number;
+  presenceMs: number;
+}
+
+export const hello: ControlOp<HelloRequest, HelloAnswer> = {
+  op: "hello",
+  toJson: (r) => r.hello,
+  fromJson: (h) => {
+    const channels = h.channels;
+    if (!Array.isArray(channels) || channels.length > HELLO_CHANNELS_MAX) {
+      throw new CodecError("channels", `must be a list of at most ${HELLO_CHANNELS_MAX} channel names`);
+    }
+    return {
+      op: "hello",
+      hello: {
+        session: checkId(str(h, "session"), "session"),
+        user: checkName("user", str(h, "user")),
+        channels: channels.map((c) => checkViewChannel(typeof c === "string" ? c : "")),
+      },
+    };
+  },
+  answer: (a) => ({
+    epoch: checkId(str(a, "epoch"), "epoch"),
+    heartbeatMs: int(a, "heartbeatMs", 1, 3_600_000),
+    presenceMs: int(a, "presenceMs", 1, 3_600_000),
+  }),
+};
+
+export type ByeRequest = { op: "bye"; session: string };
+
+export const bye: ControlOp<ByeRequest, Record<string, never>> = {
+  op: "bye",
+  toJson: (r) => ({ session: r.session }),
+  fromJson: (b) => ({ op: "bye", session: checkId(str(b, "session"), "session") }),
+  answer: () => ({}),
+};
+
+export type WhoRequest = { op: "who"; channel: string };
+export interface WhoAnswer {
+  users: { user: string; since: string }[];
+}
+
+export const who: ControlOp<WhoRequest, WhoAnswer> = {
+  op: "who",
+  toJson: (r) => ({ channel: r.channel }),
+  fromJson: (w) => ({ op: "who", channel: checkViewChannel(str(w, "channel")) }),
+  answer: (a) => ({
+    users: list(a, "users", SESSIONS_MAX, (u) => ({
+      user: checkName("user", str(u, "user")),
+      since: checkTime(str(u, "since")),
+    })),
+  }),
+};
