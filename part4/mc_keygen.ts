@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../shared/cli.js";
 import { positional } from "../shared/args.js";
-import { newServerKeys } from "../shared/curve.js";
+import { newServerKeys } from "../shared/transport/curve.js";
 
 await runCli<{ dir: string }>(
   "node part4/mc_keygen.js <dir>",

@@ -5,7 +5,7 @@
 import type { Argv } from "yargs";
 import { UsageError } from "./errors.js";
 import { CodecError } from "./protocol/errors.js";
-import { parseHost, parsePort, tcpEndpoint } from "./endpoint.js";
+import { parseHost, parsePort, tcpEndpoint } from "./transport/endpoint.js";
 import { checkName, checkViewChannel } from "./protocol/validate.js";
 
 /** Declares a string positional. */

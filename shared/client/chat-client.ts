@@ -10,9 +10,9 @@ import {
 import { ClosedError, ServerUnreachableError, type HandshakeError } from "../errors.js";
 import { RejectedError } from "../protocol/errors.js";
 import { ALL } from "../protocol/limits.js";
-import { ReliableRequester } from "../requester.js";
+import { ReliableRequester } from "../transport/requester.js";
 import { nowIso } from "../time.js";
-import type { CurveClientKeys } from "../curve.js";
+import type { CurveClientKeys } from "../transport/curve.js";
 import { handleLine, type ChatState } from "./chat-commands.js";
 import { commandsFor, complete } from "./commands.js";
 import { Feed, type FeedNotice } from "./feed.js";

@@ -4,7 +4,7 @@
  */
 import type { Argv } from "yargs";
 import { endpointArg, userArg } from "../args.js";
-import { clientKeys } from "../curve.js";
+import { clientKeys } from "../transport/curve.js";
 import { UsageError } from "../errors.js";
 import { runChatClient } from "./chat-client.js";
 import { useColor } from "./style.js";

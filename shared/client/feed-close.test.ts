@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { Request } from "zeromq";
 import { encodePost } from "../protocol/index.js";
 import { ClosedError } from "../errors.js";
-import { ReliableRequester } from "../requester.js";
+import { ReliableRequester } from "../transport/requester.js";
 import { startChatServer } from "../server/chat-server.js";
 import { PATIENCE_MS } from "../testing/processes.js";
 import { Feed } from "./feed.js";

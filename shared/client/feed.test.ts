@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { XPublisher, XSubscriber } from "zeromq";
 import type { TestContext } from "node:test";
 import { decodePublication, encodePost, type ChatMessage } from "../protocol/index.js";
-import { ReliableRequester } from "../requester.js";
+import { ReliableRequester } from "../transport/requester.js";
 import { PATIENCE_MS } from "../testing/processes.js";
 import { startChatServer, type ChatServer } from "../server/chat-server.js";
 import { Feed, type FeedNotice } from "./feed.js";

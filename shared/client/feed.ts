@@ -38,11 +38,11 @@ import {
 } from "../protocol/index.js";
 import { ClosedError, type HandshakeError } from "../errors.js";
 import { CodecError } from "../protocol/errors.js";
-import { watchHandshakes } from "../handshake-watch.js";
+import { watchHandshakes } from "../transport/handshake-watch.js";
 import { ALL, HISTORY_MAX } from "../protocol/limits.js";
-import { isIpv6Endpoint } from "../endpoint.js";
-import type { ReliableRequester } from "../requester.js";
-import type { CurveClientKeys } from "../curve.js";
+import { isIpv6Endpoint } from "../transport/endpoint.js";
+import type { ReliableRequester } from "../transport/requester.js";
+import type { CurveClientKeys } from "../transport/curve.js";
 
 export type FeedNotice =
   /** Following `channel` from now on; the `history` messages just shown were its history. */

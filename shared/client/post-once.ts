@@ -6,9 +6,9 @@ import { randomBytes } from "node:crypto";
 import { decodePostAck, encodePost, type Kind } from "../protocol/index.js";
 import { delay } from "../delay.js";
 import { RejectedError } from "../protocol/errors.js";
-import { ReliableRequester } from "../requester.js";
+import { ReliableRequester } from "../transport/requester.js";
 import { nowIso } from "../time.js";
-import type { CurveClientKeys } from "../curve.js";
+import type { CurveClientKeys } from "../transport/curve.js";
 
 export interface PostOnceOptions {
   endpoint: string;

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Router } from "zeromq";
 import type { Post } from "../protocol/index.js";
-import { ReliableRequester } from "../requester.js";
+import { ReliableRequester } from "../transport/requester.js";
 import { Poster, type PostResult } from "./poster.js";
 
 test("a malformed ack fails its post with a sentence, and the queue behind it goes on", async (t) => {

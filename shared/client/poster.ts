@@ -9,7 +9,7 @@ import { delay } from "../delay.js";
 import { describeError } from "../cli.js";
 import { ClosedError } from "../errors.js";
 import { RejectedError } from "../protocol/errors.js";
-import type { ReliableRequester } from "../requester.js";
+import type { ReliableRequester } from "../transport/requester.js";
 
 export type PostResult =
   | { post: Post; seq: number; gseq: number }

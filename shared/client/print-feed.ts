@@ -3,7 +3,7 @@
  * assignment's `username: message (time)` form, until Ctrl-C.
  */
 import { ALL } from "../protocol/limits.js";
-import type { CurveClientKeys } from "../curve.js";
+import type { CurveClientKeys } from "../transport/curve.js";
 import type { HandshakeError } from "../errors.js";
 import { Feed } from "./feed.js";
 import { lineParts, plainLine } from "./format.js";

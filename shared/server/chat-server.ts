@@ -15,9 +15,9 @@ import {
 import { BindError, zmqErrorCode } from "../errors.js";
 import { CodecError } from "../protocol/errors.js";
 import { DEFAULT_CHANNEL, MAX_FRAME_BYTES } from "../protocol/limits.js";
-import { isIpv6Endpoint } from "../endpoint.js";
-import { SendQueue } from "../send-queue.js";
-import type { CurveServerKeys } from "../curve.js";
+import { isIpv6Endpoint } from "../transport/endpoint.js";
+import { SendQueue } from "../transport/send-queue.js";
+import type { CurveServerKeys } from "../transport/curve.js";
 import { MemoryStore } from "./memory-store.js";
 import { answerControl } from "./control.js";
 import { Presence } from "./presence.js";

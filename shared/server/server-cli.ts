@@ -3,7 +3,7 @@
  */
 import type { Argv } from "yargs";
 import { UsageError } from "../errors.js";
-import { loadServerKeys } from "../curve.js";
+import { loadServerKeys } from "../transport/curve.js";
 import type { ServerOptions } from "./chat-server.js";
 
 export interface ServerExtraArgs {

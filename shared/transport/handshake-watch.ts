@@ -8,7 +8,7 @@
  * so a client can say so in a sentence instead of waiting.
  */
 import type { Event, Socket } from "zeromq";
-import { HandshakeError } from "./errors.js";
+import { HandshakeError } from "../errors.js";
 import { isIpv6Endpoint } from "./endpoint.js";
 
 /*

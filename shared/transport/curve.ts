@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { curveKeyPair } from "zeromq";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 
 export interface CurveServerKeys {
   publicKey: string;
@@ -54,6 +54,16 @@ export function clientKeys(serverKeyOrFile: string): CurveClientKeys {
   }
   const own = curveKeyPair();
   return { serverKey, publicKey: own.publicKey, secretKey: own.secretKey };
+}
+
+/** The socket options that make a client socket use CURVE with these keys (none without keys). */
+export function curveClientOptions(curve: CurveClientKeys | undefined): { curveServerKey?: string; curvePublicKey?: string; curveSecretKey?: string } {
+  return curve ? { curveServerKey: curve.serverKey, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey } : {};
+}
+
+/** The socket options that make a server socket use CURVE with this key pair (none without keys). */
+export function curveServerOptions(curve: CurveServerKeys | undefined): { curveServer?: boolean; curvePublicKey?: string; curveSecretKey?: string } {
+  return curve ? { curveServer: true, curveSecretKey: curve.secretKey, curvePublicKey: curve.publicKey } : {};
 }
 
 /** A fresh server key pair. */

@@ -3,7 +3,7 @@
  * endpoint built from them.
  */
 import { isIP } from "node:net";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 
 /**
  * Checks an address argument: an IPv4 or IPv6 literal, `localhost`, or, for

@@ -6,10 +6,10 @@
  * Requests queue behind each other, which keeps each sender's posts in order.
  */
 import { Request } from "zeromq";
-import { ClosedError, ServerUnreachableError, zmqErrorCode, type HandshakeError } from "./errors.js";
+import { ClosedError, ServerUnreachableError, zmqErrorCode, type HandshakeError } from "../errors.js";
 import { watchHandshakes } from "./handshake-watch.js";
 import { isIpv6Endpoint } from "./endpoint.js";
-import type { CurveClientKeys } from "./curve.js";
+import { curveClientOptions, type CurveClientKeys } from "./curve.js";
 
 export interface RequesterOptions {
   endpoint: string;
@@ -138,7 +138,7 @@ export class ReliableRequester {
     const socket = new Request({
       linger: 0,
       ipv6: isIpv6Endpoint(this.endpoint),
-      ...(curve ? { curveServerKey: curve.serverKey, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey } : {}),
+      ...curveClientOptions(curve),
     });
     watchHandshakes(socket, this.endpoint, curve !== undefined, (err) => this.fail(err));
     socket.connect(this.endpoint);
