@@ -8,7 +8,7 @@ import {
   decodeAnswer, encodeControl, type ChannelsAnswer, type ChatMessage, type ControlRequest, type WhoAnswer,
 } from "../protocol/index.js";
 import { ClosedError, ServerUnreachableError, type HandshakeError } from "../errors.js";
-import { RejectedError } from "../protocol/errors.js";
+import { MalformedAnswerError, RejectedError } from "../protocol/errors.js";
 import { ALL } from "../protocol/limits.js";
 import { ReliableRequester } from "../transport/requester.js";
 import { nowIso } from "../time.js";
@@ -166,7 +166,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     try {
       return await patience(queries.request(encodeControl(request), { timeoutMs: 5000 }).then((r) => decodeAnswer(request.op, r) as T), 6000);
     } catch (err) {
-      if (!(err instanceof RejectedError || err instanceof ServerUnreachableError || err instanceof ClosedError)) throw err;
+      if (!(err instanceof RejectedError || err instanceof MalformedAnswerError || err instanceof ServerUnreachableError || err instanceof ClosedError)) throw err;
       if (!quiet && !(err instanceof ClosedError)) screen.warning(err.message);
       return undefined;
     }
