@@ -196,6 +196,14 @@ test("well-formed messages with bad content get an error code and a sentence; no
     [post({ user: "mal lory" }), "bad-field", "invalid user: contains whitespace, control or invisible characters"],
     [post({ body: "x".repeat(16 * 1024 + 1) }), "bad-field", "invalid body: is longer than 16384 bytes"],
     [post({ channel: "ALL" }), "read-only", "ALL is read-only: it shows every channel but cannot be posted to"],
+    [post({ channel: "all" }), "read-only", "ALL is read-only: it shows every channel but cannot be posted to"],
+    [post({ channel: "All" }), "read-only", "ALL is read-only: it shows every channel but cannot be posted to"],
+    [post({ user: "aLL" }), "bad-field", "invalid user: 'aLL' is reserved for the view of every channel"],
+    // A leading byte order mark is an invisible character like any other: refused, never stripped.
+    [post({ user: "\ufeffkyle" }), "bad-field", "invalid user: contains whitespace, control or invisible characters"],
+    [post({ channel: "\ufeffdev" }), "bad-field", "invalid channel: contains whitespace, control or invisible characters"],
+    [["who", '\ufeff{"channel":"dev"}'], "bad-request", "invalid json: is not valid JSON"],
+    [hello({ user: "\ufeffkyle" }), "bad-field", "invalid user: contains whitespace, control or invisible characters"],
     // a hello is checked whole before presence changes
     [hello({ user: "two words" }), "bad-field", "invalid user: contains whitespace, control or invisible characters"],
     [hello({ channels: ["dev", "all"] }), "bad-field", "invalid channel: 'all' is reserved; use ALL to read every channel"],

@@ -82,7 +82,7 @@ test("the server rejects a post addressed to ALL or to an invalid channel, and p
   assert.deepEqual(await request(server.post, post("ALL")),
     ["err", "read-only", "ALL is read-only: it shows every channel but cannot be posted to"]);
   assert.deepEqual(await request(server.post, post("all")),
-    ["err", "bad-field", "invalid channel: 'all' is reserved; use ALL to read every channel"]);
+    ["err", "read-only", "ALL is read-only: it shows every channel but cannot be posted to"], "every spelling of ALL is refused the same way");
   assert.deepEqual(await request(server.post, post("two words")),
     ["err", "bad-field", "invalid channel: contains whitespace, control or invisible characters"]);
   assert.deepEqual(await request(server.post, post("x".repeat(33))),
@@ -101,6 +101,8 @@ test("invalid channel or user names are refused at start-up with a sentence and 
     ["x".repeat(40), "kyle", "invalid channel: is longer than 32 characters"],
     ["dev", "", "invalid user: is empty"],
     ["dev", "tab\tname", "invalid user: contains whitespace, control or invisible characters"],
+    ["dev", "ALL", "invalid user: 'ALL' is reserved for the view of every channel"],
+    ["dev", "\ufeffkyle", "invalid user: contains whitespace, control or invisible characters"],
   ];
   for (const [channel, name, sentence] of cases) {
     const r = await runToExit(t, CLIENT, ["127.0.0.1", "5555", "5556", channel, name]);

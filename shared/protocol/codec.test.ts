@@ -149,7 +149,9 @@ test("names: empty, too long, spaces, control or invisible characters, not NFC, 
   // 32 characters is the limit, counted in code points: 32 emoji are 64 UTF-16 units and pass.
   assert.equal((decodeRequest(postWith("user", "👋".repeat(32))) as { user: string }).user, "👋".repeat(32));
   refuses(() => decodeRequest(postWith("channel", "ALL")), "channel", "read-only", /^ALL is read-only/);
-  refuses(() => decodeRequest(postWith("channel", "All")), "channel", "bad-field", /^'All' is reserved/);
+  refuses(() => decodeRequest(postWith("channel", "All")), "channel", "read-only", /^ALL is read-only/);
+  refuses(() => decodeRequest(postWith("user", "all")), "user", "bad-field", /^'all' is reserved for the view of every channel$/);
+  refuses(() => decodeRequest(postWith("user", "\ufeffkyle")), "user", "bad-field", /invisible/);
 });
 
 test("bodies: empty, blank, over 16 KiB, not UTF-8, control characters", () => {

@@ -8,7 +8,8 @@ import { CodecError } from "./errors.js";
 /** Received or about-to-be-sent frames. */
 export type Frames = readonly (Buffer | Uint8Array)[];
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
+/* ignoreBOM: a leading U+FEFF is kept, so the field rules see it (and refuse it in a name) instead of it vanishing. */
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export function text(frame: Uint8Array): string {
   return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString("latin1");

@@ -34,27 +34,32 @@ export function checkName(field: "user" | "channel", name: string): string {
   if (name !== name.normalize("NFC")) {
     throw new CodecError(field, "is not in Unicode NFC form");
   }
+  // A user called ALL would read as a channel in ALL's view (#dev ALL: hi).
+  if (field === "user" && name.toUpperCase() === ALL) {
+    throw new CodecError(field, `'${name}' is reserved for the view of every channel`);
+  }
   return name;
 }
 
 /**
  * Throws unless `channel` names a channel that can be posted to: a valid
- * name that is not ALL (nor another spelling of it, which would only confuse).
+ * name that is not ALL in any spelling (all, All...), each refused the same way.
  */
 export function checkPostChannel(channel: string): string {
   checkName("channel", channel);
-  if (channel === ALL) {
-    throw new CodecError("channel", "ALL is read-only: it shows every channel but cannot be posted to", "read-only");
-  }
   if (channel.toUpperCase() === ALL) {
-    throw new CodecError("channel", `'${channel}' is reserved; use ALL to read every channel`);
+    throw new CodecError("channel", "ALL is read-only: it shows every channel but cannot be posted to", "read-only");
   }
   return channel;
 }
 
-/** Throws unless `name` can be followed: a post channel or ALL itself. */
+/** Throws unless `name` can be followed: a post channel, or ALL spelt exactly so (all would only confuse). */
 export function checkViewChannel(channel: string): string {
-  return channel === ALL ? channel : checkPostChannel(channel);
+  if (channel === ALL) return channel;
+  if (channel.toUpperCase() === ALL) {
+    throw new CodecError("channel", `'${channel}' is reserved; use ALL to read every channel`);
+  }
+  return checkPostChannel(channel);
 }
 
 const ID = /^[\x21-\x7e]+$/;

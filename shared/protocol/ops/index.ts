@@ -49,11 +49,11 @@ export function decodeRequest(frames: Frames): Request {
   if (frames.length === 0) throw new CodecError("request", "has no frames", "bad-request");
   const name = text(frames[0]!);
   if (name === "post") return decodePost(frames);
+  if (frames.length !== 2) {
+    throw new CodecError("request", `'${printable(name)}' needs 2 frames, got ${frames.length}`, "bad-request");
+  }
   if (!Object.hasOwn(CONTROL_OPS, name)) {
     throw new CodecError("op", `'${printable(name)}' is not a known request`, "bad-request");
-  }
-  if (frames.length !== 2) {
-    throw new CodecError("request", `'${name}' needs 2 frames, got ${frames.length}`, "bad-request");
   }
   return opOf(name as Op).fromJson(json(frames[1]!));
 }
