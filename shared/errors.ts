@@ -90,22 +90,24 @@ export class ClosedError extends ChatError {
 }
 
 /** Why a connection can never be set up (see shared/handshake-watch.ts). */
-export type HandshakeFailure = "needs-key" | "not-encrypted" | "wrong-key" | "protocol";
+export type HandshakeFailure = "needs-key" | "not-encrypted" | "wrong-key" | "not-zmtp" | "wrong-port" | "protocol";
 
-/** The server and this client cannot agree on security: retrying will not help. */
+/** The peer is not a chat server this client can talk to, or not with these keys: retrying will not help. */
 export class HandshakeError extends ChatError {
   override name = "HandshakeError";
   constructor(
     readonly endpoint: string,
     readonly reason: HandshakeFailure,
-    /** libzmq's code for it, e.g. ERR_ZMTP_MECHANISM_MISMATCH or EPIPE. */
+    /** libzmq's code for it (e.g. ERR_ZMTP_MECHANISM_MISMATCH, EPIPE); the peer's socket type for wrong-port. */
     readonly detail: string | undefined,
+    /** Which of the chat server's ports the client took this endpoint for. */
+    readonly port?: "post" | "publish",
   ) {
-    super(handshakeSentence(endpoint, reason, detail));
+    super(handshakeSentence(endpoint, reason, detail, port));
   }
 }
 
-function handshakeSentence(endpoint: string, reason: HandshakeFailure, detail: string | undefined): string {
+function handshakeSentence(endpoint: string, reason: HandshakeFailure, detail: string | undefined, port: string | undefined): string {
   switch (reason) {
     case "needs-key":
       return `the server at ${endpoint} only accepts encrypted (CURVE) connections: give its public key with --server-key`;
@@ -113,6 +115,10 @@ function handshakeSentence(endpoint: string, reason: HandshakeFailure, detail: s
       return `the server at ${endpoint} does not use encryption: leave out --server-key`;
     case "wrong-key":
       return `the server at ${endpoint} refused the encryption handshake: --server-key is not its public key`;
+    case "not-zmtp":
+      return `the peer at ${endpoint} closed the connection during the handshake: is it this chat server, and are these its ports?`;
+    case "wrong-port":
+      return `${endpoint} is not the chat server's ${port ?? "post"} port (it is a ZeroMQ ${detail ?? "other"} socket): are the post and pub ports swapped?`;
     case "protocol":
       return `the handshake with ${endpoint} failed (${detail ?? "protocol error"}): is it a chat server?`;
   }

@@ -9,22 +9,34 @@
  */
 import type { Event, Socket } from "zeromq";
 import { HandshakeError } from "../errors.js";
-import { isIpv6Endpoint } from "./endpoint.js";
+import { probePeer } from "./zmtp-probe.js";
 
 /*
- * A handshake that fails without detail is the server hanging up on us: with
- * CURVE, what a server does with a HELLO it cannot decrypt (wrong key). Once
- * could be a server going down mid-handshake; this many in a row, with the
- * ~100 ms reconnect interval in between, is not.
+ * A handshake that fails without detail is the peer hanging up on us: with
+ * CURVE, what a server does with a HELLO it cannot decrypt (wrong key); a
+ * plain TCP service, or a server that wants CURVE from a plain client, does
+ * it too. Once could be a server going down mid-handshake; this many in a
+ * row, with the ~100 ms reconnect interval in between, is not. Then a probe
+ * of the peer (zmtp-probe.ts) says which it is.
  */
 const FAILURES_IN_A_ROW = 3;
-/** How long the plain probe may take before we settle for "wrong key" (a bound, not a guess at speed). */
+/** How long the probe may take before the peer counts as silent (a bound, not a guess at speed). */
 const PROBE_MS = 5000;
+
+/** The socket types a client socket can talk to, and the chat server port that has one. */
+const PEERS: Record<string, { types: string[]; port: "post" | "publish" }> = {
+  Request: { types: ["ROUTER", "REP"], port: "post" },
+  Dealer: { types: ["ROUTER", "REP"], port: "post" },
+  Subscriber: { types: ["XPUB", "PUB"], port: "publish" },
+};
 
 /**
  * Calls `onFailure` once, as soon as `socket`'s handshakes with `endpoint`
- * show that no connection will ever succeed with these keys. `curve` says
- * whether the socket was given a server key. Lives as long as the socket.
+ * show that no connection will ever succeed: wrong or missing keys, a peer
+ * that is not a ZeroMQ server, or the server's other port (a socket type
+ * this one cannot talk to, which libzmq answers by hanging up, once, and
+ * never retrying). `curve` says whether the socket was given a server key.
+ * Lives as long as the socket.
  */
 export function watchHandshakes(
   socket: Socket,
@@ -32,18 +44,42 @@ export function watchHandshakes(
   curve: boolean,
   onFailure: (err: HandshakeError) => void,
 ): void {
+  const peer = PEERS[socket.constructor.name];
   let failures = 0;
   let reported = false;
+  let handshook = false;
+  let probing = false;
   const fail = (reason: HandshakeError["reason"], detail: string | undefined) => {
     if (reported) return;
     reported = true;
-    onFailure(new HandshakeError(endpoint, reason, detail));
+    onFailure(new HandshakeError(endpoint, reason, detail, peer?.port));
   };
-  let probing = false;
+  /* Asks the peer what it is; fails only when the answer says no handshake can ever succeed. */
+  const probe = (code: string | undefined) => {
+    if (probing || reported) return;
+    probing = true;
+    void probePeer(endpoint, PROBE_MS).then((kind) => {
+      probing = false;
+      if (!kind.zmtp) return fail("not-zmtp", code);
+      if (kind.mechanism === "CURVE") return fail(curve ? "wrong-key" : "needs-key", code);
+      if (kind.mechanism !== "NULL") return fail("protocol", `mechanism ${kind.mechanism}`);
+      if (curve) return fail("not-encrypted", code);
+      if (peer && kind.socketType !== undefined && !peer.types.includes(kind.socketType)) return fail("wrong-port", kind.socketType);
+      failures = 0; // a plain server of the right kind: that was a hiccup (a server going down, say)
+    });
+  };
   eachEvent(socket, (event) => {
     switch (event.type) {
+      case "connect":
+        handshook = false;
+        return;
       case "handshake":
+        handshook = true;
         failures = 0;
+        return;
+      // Hung up before any handshake event: what libzmq does with a socket type it cannot talk to.
+      case "disconnect":
+        if (!handshook) probe(undefined);
         return;
       // A protocol error ends libzmq's reconnecting for good: it is never a hiccup.
       case "handshake:error:protocol": {
@@ -55,19 +91,8 @@ export function watchHandshakes(
       case "handshake:error:auth":
         fail(curve ? "wrong-key" : "protocol", `ZAP ${event.error.status}`);
         return;
-      case "handshake:error:other": {
-        if (++failures < FAILURES_IN_A_ROW || probing) return;
-        /*
-         * A server that sees the wrong mechanism hangs up too, and its hang-up
-         * can beat its greeting to us (EPIPE rather than a mismatch). Without a
-         * key that means the server wants CURVE. With one, it is a wrong key or
-         * a server without CURVE: a plain probe tells which.
-         */
-        const { code } = event.error;
-        if (!curve) return fail("needs-key", code);
-        probing = true;
-        void acceptsPlain(socket, endpoint).then((plain) => fail(plain ? "not-encrypted" : "wrong-key", code));
-      }
+      case "handshake:error:other":
+        if (++failures >= FAILURES_IN_A_ROW) probe(event.error.code);
     }
   });
 }
@@ -87,26 +112,4 @@ function eachEvent(socket: Socket, handle: (event: Event) => void): void {
       // The socket (and with it the observer) is gone: nothing more to watch.
     }
   })();
-}
-
-/**
- * Whether a plain socket of `like`'s type completes a handshake with
- * `endpoint`: a server without CURVE always does, one with CURVE never.
- */
-function acceptsPlain(like: Socket, endpoint: string): Promise<boolean> {
-  const SocketType = like.constructor as new (options: { linger: number; ipv6: boolean }) => Socket;
-  const probe = new SocketType({ linger: 0, ipv6: isIpv6Endpoint(endpoint) });
-  return new Promise((resolve) => {
-    const done = (plain: boolean) => {
-      clearTimeout(timer);
-      if (!probe.closed) probe.close();
-      resolve(plain);
-    };
-    const timer = setTimeout(() => done(false), PROBE_MS).unref();
-    eachEvent(probe, (event) => {
-      if (event.type === "handshake") done(true);
-      else if (event.type.startsWith("handshake:error:")) done(false);
-    });
-    probe.connect(endpoint);
-  });
 }
