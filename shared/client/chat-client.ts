@@ -14,12 +14,12 @@ import { nowIso } from "../time.js";
 import type { CurveClientKeys } from "../curve.js";
 import { handleLine, type ChatState } from "./chat-commands.js";
 import { commandsFor, complete } from "./commands.js";
-import { Feed, type FeedNotice } from "./feed.js";
-import { lineParts, messageFlags } from "./format.js";
-import { noticeLine } from "./notices.js";
+import { Feed, type FeedNotice } from "./feed/feed.js";
+import { lineParts, messageFlags } from "./ui/format.js";
+import { noticeLine } from "./ui/notices.js";
 import { Poster, type PostResult } from "./poster.js";
-import { createScreen, type Screen } from "./screen.js";
-import { createStyle } from "./style.js";
+import { createScreen, type Screen } from "./ui/screen.js";
+import { createStyle } from "./ui/style.js";
 
 export interface ChatClientOptions {
   post: string;

@@ -11,8 +11,8 @@ import { ALL, HISTORY_MAX } from "../limits.js";
 import { displaySince } from "../time.js";
 import { checkViewChannel } from "../validate.js";
 import { helpLines, parseInput, unknownHint, type CommandInfo } from "./commands.js";
-import { channelLabel, lineParts, messageFlags, plural } from "./format.js";
-import type { Screen } from "./screen.js";
+import { channelLabel, lineParts, messageFlags, plural } from "./ui/format.js";
+import type { Screen } from "./ui/screen.js";
 
 /** The client as its commands see it. */
 export interface ChatState {

@@ -7,7 +7,7 @@ import { endpointArg, userArg } from "../args.js";
 import { clientKeys } from "../curve.js";
 import { UsageError } from "../errors.js";
 import { runChatClient } from "./chat-client.js";
-import { useColor } from "./style.js";
+import { useColor } from "./ui/style.js";
 
 export interface ClientArgs {
   ip: string;

@@ -5,8 +5,8 @@
 import { ALL } from "../limits.js";
 import type { CurveClientKeys } from "../curve.js";
 import type { HandshakeError } from "../errors.js";
-import { Feed } from "./feed.js";
-import { lineParts, plainLine } from "./format.js";
+import { Feed } from "./feed/feed.js";
+import { lineParts, plainLine } from "./ui/format.js";
 
 export interface PrintFeedOptions {
   pub: string;

@@ -3,9 +3,9 @@
  * `username: message (time)`; `#channel ` goes in front where more than one
  * channel is visible, and an action reads `* username waves (time)`.
  */
-import type { ChatMessage } from "../codec.js";
-import { ALL } from "../limits.js";
-import { displayTime } from "../time.js";
+import type { ChatMessage } from "../../codec.js";
+import { ALL } from "../../limits.js";
+import { displayTime } from "../../time.js";
 
 export interface LineParts {
   channel?: string | undefined;
@@ -44,7 +44,7 @@ export function plainLine(p: LineParts): string {
 
 /** How a channel is named to a person: `#dev`, but ALL is not a channel. */
 export function channelLabel(channel: string): string {
-  return channel === ALL ? "ALL" : `#${channel}`;
+  return channel === ALL ? ALL : `#${channel}`;
 }
 
 /** A count with its noun: `1 message`, `3 messages`. */

@@ -8,10 +8,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { XPublisher, XSubscriber } from "zeromq";
 import type { TestContext } from "node:test";
-import { decodePublication, encodePost, type ChatMessage } from "../codec.js";
-import { ReliableRequester } from "../requester.js";
-import { PATIENCE_MS } from "../testing/processes.js";
-import { startChatServer, type ChatServer } from "../server/chat-server.js";
+import { decodePublication, encodePost, type ChatMessage } from "../../codec.js";
+import { ReliableRequester } from "../../requester.js";
+import { PATIENCE_MS } from "../../testing/processes.js";
+import { startChatServer, type ChatServer } from "../../server/chat-server.js";
 import { Feed, type FeedNotice } from "./feed.js";
 
 async function server(t: TestContext, endpoints = { post: "tcp://127.0.0.1:0", pub: "tcp://127.0.0.1:0" }): Promise<ChatServer> {

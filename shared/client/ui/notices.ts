@@ -4,9 +4,9 @@
  * coming back, people joining and leaving. Piped output carries them on
  * stderr, word for word, so scripts can wait for them.
  */
-import { ALL } from "../limits.js";
-import { displayTime } from "../time.js";
-import type { FeedNotice } from "./feed.js";
+import { ALL } from "../../limits.js";
+import { displayTime } from "../../time.js";
+import type { FeedNotice } from "../feed/feed.js";
 import { channelLabel, plural } from "./format.js";
 import type { Style } from "./style.js";
 

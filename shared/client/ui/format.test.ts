@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { ChatMessage } from "../codec.js";
+import type { ChatMessage } from "../../codec.js";
 import { channelLabel, lineParts, mentionSpans, messageFlags, plainLine } from "./format.js";
 
 const m: ChatMessage = {

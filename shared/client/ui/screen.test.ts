@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PassThrough, Writable } from "node:stream";
 import { setImmediate as turn } from "node:timers/promises";
-import { VirtualTerminal } from "../testing/terminal.js";
+import { VirtualTerminal } from "../../testing/terminal.js";
 import type { LineParts } from "./format.js";
 import { createScreen, type Screen } from "./screen.js";
 import { createStyle } from "./style.js";

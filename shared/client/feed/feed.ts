@@ -35,13 +35,13 @@ import { Subscriber } from "zeromq";
 import {
   channelTopic, decodeHistoryAnswer, decodePublication, encodeControl, syncTopic, EVENTS_TOPIC,
   type ChatMessage, type Heartbeat, type Presence,
-} from "../codec.js";
-import { ClosedError, CodecError, type HandshakeError } from "../errors.js";
-import { watchHandshakes } from "../handshake-watch.js";
-import { ALL, HISTORY_MAX } from "../limits.js";
-import { isIpv6Endpoint } from "../endpoint.js";
-import type { ReliableRequester } from "../requester.js";
-import type { CurveClientKeys } from "../curve.js";
+} from "../../codec.js";
+import { ClosedError, CodecError, type HandshakeError } from "../../errors.js";
+import { watchHandshakes } from "../../handshake-watch.js";
+import { ALL, HISTORY_MAX } from "../../limits.js";
+import { isIpv6Endpoint } from "../../endpoint.js";
+import type { ReliableRequester } from "../../requester.js";
+import type { CurveClientKeys } from "../../curve.js";
 
 export type FeedNotice =
   /** Following `channel` from now on; the `history` messages just shown were its history. */

@@ -7,11 +7,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Request } from "zeromq";
-import { encodePost } from "../codec.js";
-import { ClosedError } from "../errors.js";
-import { ReliableRequester } from "../requester.js";
-import { startChatServer } from "../server/chat-server.js";
-import { PATIENCE_MS } from "../testing/processes.js";
+import { encodePost } from "../../codec.js";
+import { ClosedError } from "../../errors.js";
+import { ReliableRequester } from "../../requester.js";
+import { startChatServer } from "../../server/chat-server.js";
+import { PATIENCE_MS } from "../../testing/processes.js";
 import { Feed } from "./feed.js";
 
 test("a gap seen after the requester is closed neither spins nor stops the feed", async (t) => {
