@@ -5,10 +5,10 @@
  * everything queued after it.
  */
 import { decodePostAck, encodePost, type Post } from "../codec.js";
-import { delay } from "../delay.js";
 import { describeError } from "../cli.js";
 import { ClosedError, RejectedError } from "../errors.js";
 import type { ReliableRequester } from "../requester.js";
+import { waitOutSlowDown } from "./slow-down.js";
 
 export type PostResult =
   | { post: Post; seq: number; gseq: number }
@@ -75,8 +75,7 @@ export class Poster {
         if (err instanceof ClosedError) throw err;
         // Anything else ends this post, not the client: the queue behind it goes on.
         if (!(err instanceof RejectedError)) return { post, error: asError(err), reason: describeError(err) };
-        if (err.code !== "slow-down") return { post, error: err, reason: err.sentence };
-        await delay(err.retryAfterMs ?? 100, this.abort.signal);
+        if (!(await waitOutSlowDown(err, { signal: this.abort.signal }))) return { post, error: err, reason: err.sentence };
       }
     }
   }
