@@ -9,6 +9,7 @@ import {
 } from "../codec.js";
 import { ClosedError, RejectedError, ServerUnreachableError, type HandshakeError } from "../errors.js";
 import { ALL } from "../limits.js";
+import type { PartFeatures } from "../parts.js";
 import { ReliableRequester } from "../requester.js";
 import { nowIso } from "../time.js";
 import type { CurveClientKeys } from "../curve.js";
@@ -26,8 +27,8 @@ export interface ChatClientOptions {
   pub: string;
   user: string;
   channel: string;
-  /** Part 4: /join and /leave, channels shown. */
-  channels: boolean;
+  /** What the part offers: part 4's multiChannel brings /join and /leave, and channels shown. */
+  features: PartFeatures;
   history: number;
   curve?: CurveClientKeys | undefined;
   color: boolean;
@@ -44,7 +45,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   const session = randomBytes(4).toString("hex");
   let counter = 0;
   let current = o.channel;
-  const available = commandsFor(o.channels);
+  const available = commandsFor(o.features.multiChannel);
   // What Tab completes: names heard and channels seen.
   const known = { names: new Set<string>(), channels: new Set<string>(o.channel === ALL ? [] : [o.channel]) };
   const screen: Screen = createScreen({
@@ -91,7 +92,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     if ("error" in r) screen.warning(`not posted (${r.reason}): ${r.post.body}`);
   });
 
-  const showChannel = () => o.channels && (feed.channels.length > 1 || feed.channels.includes(ALL));
+  const showChannel = () => o.features.multiChannel && (feed.channels.length > 1 || feed.channels.includes(ALL));
   let ready = false;
   const feed: Feed = new Feed({
     pub: o.pub,
