@@ -13,8 +13,9 @@ import type { PartFeatures } from "../parts.js";
 import { ReliableRequester } from "../requester.js";
 import { nowIso } from "../time.js";
 import type { CurveClientKeys } from "../curve.js";
-import { handleLine, type ChatState } from "./chat-commands.js";
-import { commandsFor, complete } from "./commands.js";
+import { complete } from "./commands/complete.js";
+import { commandsFor, handleLine } from "./commands/index.js";
+import type { CommandContext } from "./commands/types.js";
 import { Feed, type FeedNotice } from "./feed/feed.js";
 import { lineParts, messageFlags } from "./ui/format.js";
 import { noticeLine } from "./ui/notices.js";
@@ -45,7 +46,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   const session = randomBytes(4).toString("hex");
   let counter = 0;
   let current = o.channel;
-  const available = commandsFor(o.features.multiChannel);
+  const available = commandsFor(o.features);
   // What Tab completes: names heard and channels seen.
   const known = { names: new Set<string>(), channels: new Set<string>(o.channel === ALL ? [] : [o.channel]) };
   const screen: Screen = createScreen({
@@ -182,7 +183,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     });
   }
 
-  const state: ChatState = {
+  const state: CommandContext = {
     user: o.user,
     screen,
     available,
