@@ -20,6 +20,7 @@ import { Feed, type FeedNotice } from "./feed/feed.js";
 import { lineParts, messageFlags } from "./ui/format.js";
 import { noticeLine } from "./ui/notices.js";
 import { Poster, type PostResult } from "./poster.js";
+import { Queries } from "./queries.js";
 import { createScreen, type Screen } from "./ui/screen.js";
 import { createStyle } from "./ui/style.js";
 
@@ -97,7 +98,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   let ready = false;
   const feed: Feed = new Feed({
     pub: o.pub,
-    queries,
+    queries: new Queries(queries),
     history: o.history,
     curve: o.curve,
     onMessage: (m: ChatMessage, history: boolean) => {

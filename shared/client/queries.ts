@@ -1,0 +1,68 @@
+/**
+ * Control requests (history, hello, bye, who, channels) over the client's
+ * second requester, so that a question never waits behind queued posts.
+ * `request` is the one place a ControlRequest becomes frames and a reply
+ * becomes its answer; everything else asks through it.
+ */
+import { decodeControlAnswer, decodeHistoryAnswer, encodeControl, type ControlRequest } from "../codec.js";
+import { ClosedError, RejectedError, ServerUnreachableError } from "../errors.js";
+import type { ReliableRequester, RequestOptions } from "../requester.js";
+
+/** How a person's question is bounded and where a failed one is reported. */
+export interface QueriesOptions {
+  /** Resolves when the person leaves: questions still waiting resolve undefined. */
+  left?: Promise<void>;
+  /** Tells the person why a question got no answer. */
+  warn?: (text: string) => void;
+}
+
+/** Control requests and their answers, over one requester. */
+export class Queries {
+  constructor(
+    private readonly requester: ReliableRequester,
+    private readonly o: QueriesOptions = {},
+  ) {}
+
+  /**
+   * Sends a control request and resolves with its decoded answer (a history
+   * answer has every message validated); rejects with RejectedError,
+   * ServerUnreachableError, ClosedError or CodecError.
+   */
+  async request<T>(request: ControlRequest, options?: RequestOptions): Promise<T> {
+    const reply = await this.requester.request(encodeControl(request), options);
+    return (request.op === "history" ? decodeHistoryAnswer(reply) : decodeControlAnswer<T>(reply)) as T;
+  }
+
+  /**
+   * A command's question: resolves with the answer, or undefined once the
+   * person has been told why not (unless `quiet`), after at most 6 s, and at
+   * once when the person leaves.
+   */
+  async ask<T>(request: ControlRequest, quiet = false): Promise<T | undefined> {
+    try {
+      return await this.patience(this.request<T>(request, { timeoutMs: 5000 }), 6000);
+    } catch (err) {
+      if (!(err instanceof RejectedError || err instanceof ServerUnreachableError || err instanceof ClosedError)) throw err;
+      if (!quiet && !(err instanceof ClosedError)) this.o.warn?.(err.message);
+      return undefined;
+    }
+  }
+
+  /** Waits for `promise` at most `ms`, and never once the person has left; resolves undefined then. */
+  patience<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms).unref()));
+    const left = this.o.left?.then(() => undefined) ?? timeout;
+    return Promise.race([promise, timeout, left]).finally(() => clearTimeout(timer));
+  }
+
+  /** Whether the server answered the last attempt. */
+  get isReachable(): boolean {
+    return this.requester.isReachable;
+  }
+
+  /** Abandons every pending request (they reject with ClosedError). */
+  close(): void {
+    this.requester.close();
+  }
+}
