@@ -7,20 +7,20 @@
 import { decodeControlAnswer, decodeHistoryAnswer, encodeControl, type ControlRequest } from "../codec.js";
 import { ClosedError, RejectedError, ServerUnreachableError } from "../errors.js";
 import type { ReliableRequester, RequestOptions } from "../requester.js";
+import type { Screen } from "./ui/screen-types.js";
 
-/** How a person's question is bounded and where a failed one is reported. */
-export interface QueriesOptions {
-  /** Resolves when the person leaves: questions still waiting resolve undefined. */
-  left?: Promise<void>;
-  /** Tells the person why a question got no answer. */
-  warn?: (text: string) => void;
-}
+/**
+ * Where a person's questions end: `left` resolves when the person leaves
+ * (questions still waiting resolve undefined), `warning` tells why a
+ * question got no answer. Without it (the feed's own use) neither happens.
+ */
+export type Asker = Pick<Screen, "left" | "warning">;
 
 /** Control requests and their answers, over one requester. */
 export class Queries {
   constructor(
     private readonly requester: ReliableRequester,
-    private readonly o: QueriesOptions = {},
+    private readonly asker?: Asker,
   ) {}
 
   /**
@@ -43,7 +43,7 @@ export class Queries {
       return await this.patience(this.request<T>(request, { timeoutMs: 5000 }), 6000);
     } catch (err) {
       if (!(err instanceof RejectedError || err instanceof ServerUnreachableError || err instanceof ClosedError)) throw err;
-      if (!quiet && !(err instanceof ClosedError)) this.o.warn?.(err.message);
+      if (!quiet && !(err instanceof ClosedError)) this.asker?.warning(err.message);
       return undefined;
     }
   }
@@ -52,7 +52,7 @@ export class Queries {
   patience<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms).unref()));
-    const left = this.o.left?.then(() => undefined) ?? timeout;
+    const left = this.asker?.left.then(() => undefined) ?? timeout;
     return Promise.race([promise, timeout, left]).finally(() => clearTimeout(timer));
   }
 

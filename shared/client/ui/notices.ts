@@ -8,6 +8,7 @@ import { ALL } from "../../limits.js";
 import { displayTime } from "../../time.js";
 import type { FeedNotice } from "../feed/feed.js";
 import { channelLabel, plural } from "./format.js";
+import type { Screen } from "./screen-types.js";
 import type { Style } from "./style.js";
 
 export interface NoticeContext {
@@ -55,4 +56,11 @@ export function noticeLine(n: FeedNotice, c: NoticeContext): NoticeLine | undefi
       if (n.presence.user === c.user) return undefined;
       return info(`${c.style.name(n.presence.user)} ${n.presence.event === "join" ? "joined" : "left"} #${n.presence.channel}`);
   }
+}
+
+/** Shows a feed notice's line, if it has one: as a warning when something went wrong. */
+export function showNotice(screen: Screen, n: FeedNotice, c: NoticeContext): void {
+  const line = noticeLine(n, c);
+  if (line?.warning) screen.warning(line.text);
+  else if (line) screen.notice(line.text);
 }
