@@ -10,6 +10,7 @@ import type { PartFeatures } from "../parts.js";
 import { runChatClient } from "./chat-client.js";
 import { useColor } from "./ui/style.js";
 
+/** The parsed command line of parts 3 and 4 (yargs keeps the numbers as strings). */
 export interface ClientArgs {
   ip: string;
   post_port: string;

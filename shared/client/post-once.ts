@@ -9,6 +9,7 @@ import { nowIso } from "../time.js";
 import type { CurveClientKeys } from "../curve.js";
 import { waitOutSlowDown } from "./slow-down.js";
 
+/** What to post where, and how long to try. */
 export interface PostOnceOptions {
   endpoint: string;
   user: string;

@@ -10,11 +10,13 @@ import { ClosedError, RejectedError } from "../errors.js";
 import type { ReliableRequester } from "../requester.js";
 import { waitOutSlowDown } from "./slow-down.js";
 
+/** How a post ended: numbered by the server, or refused (or failed) with a reason. */
 export type PostResult =
   | { post: Post; seq: number; gseq: number }
   /** Refused by the server, or (never expected) failed in a way no retry mends; `reason` is for the person. */
   | { post: Post; error: Error; reason: string };
 
+/** A queue of posts, delivered one at a time in the order sent. */
 export class Poster {
   private readonly queue: Post[] = [];
   private running = false;

@@ -8,6 +8,7 @@ import type { HandshakeError } from "../errors.js";
 import { Feed } from "./feed/feed.js";
 import { lineParts, plainLine } from "./ui/format.js";
 
+/** Where part 2's subscriber listens and writes. */
 export interface PrintFeedOptions {
   pub: string;
   curve?: CurveClientKeys | undefined;

@@ -7,6 +7,7 @@ import type { ChatMessage } from "../../codec.js";
 import { ALL } from "../../limits.js";
 import { displayTime } from "../../time.js";
 
+/** The pieces of a message's line, before any colour. */
 export interface LineParts {
   channel?: string | undefined;
   user: string;

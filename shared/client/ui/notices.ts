@@ -11,6 +11,7 @@ import { channelLabel, plural } from "./format.js";
 import type { Screen } from "./screen-types.js";
 import type { Style } from "./style.js";
 
+/** What a notice's wording depends on. */
 export interface NoticeContext {
   pub: string;
   user: string;
@@ -22,6 +23,7 @@ export interface NoticeContext {
   style: Style;
 }
 
+/** A status line to show. */
 export interface NoticeLine {
   text: string;
   /** Something went wrong, rather than news. */
