@@ -1,34 +1,39 @@
 /**
- * The interactive chat client of parts 3 and 4: typed lines are posted
- * while messages arrive, concurrently (one event loop; the post queue and
- * the SUB receive loop never wait on each other).
+ * The interactive chat client of parts 3 and 4, wired from its parts: typed
+ * lines are posted (outbox.ts) while messages arrive (feed/), concurrently
+ * on one event loop; commands (commands/) ask the server through their own
+ * requester (queries.ts), and the session (session.ts) keeps this client
+ * listed in /who.
  */
-import { randomBytes } from "node:crypto";
-import {
-  decodeAnswer, encodeControl, type ChannelsAnswer, type ChatMessage, type ControlRequest, type WhoAnswer,
-} from "../protocol/index.js";
-import { ClosedError, ServerUnreachableError, type HandshakeError } from "../errors.js";
-import { MalformedAnswerError, RejectedError } from "../protocol/errors.js";
+import type { ChatMessage } from "../protocol/index.js";
+import type { CurveClientKeys } from "../transport/curve.js";
+import { ClosedError, type HandshakeError } from "../errors.js";
 import { ALL } from "../protocol/limits.js";
+import type { PartFeatures } from "../parts.js";
 import { ReliableRequester } from "../transport/requester.js";
 import { nowIso } from "../time.js";
-import type { CurveClientKeys } from "../transport/curve.js";
-import { handleLine, type ChatState } from "./chat-commands.js";
-import { commandsFor, complete } from "./commands.js";
-import { Feed, type FeedNotice } from "./feed.js";
-import { lineParts, messageFlags } from "./format.js";
-import { noticeLine } from "./notices.js";
-import { Poster, type PostResult } from "./poster.js";
-import { createScreen, type Screen } from "./screen.js";
-import { createStyle } from "./style.js";
+import { describeError } from "../cli.js";
+import { complete } from "./commands/complete.js";
+import { commandsFor, handleLine } from "./commands/index.js";
+import type { CommandContext } from "./commands/types.js";
+import { Feed, type FeedNotice } from "./feed/feed.js";
+import { Known } from "./known.js";
+import { Outbox } from "./outbox.js";
+import { Queries } from "./queries.js";
+import { Session } from "./session.js";
+import { lineParts, messageFlags } from "./ui/format.js";
+import { showNotice } from "./ui/notices.js";
+import { createScreen } from "./ui/screen.js";
+import { createStyle } from "./ui/style.js";
 
+/** A chat client's settings, from its command line. */
 export interface ChatClientOptions {
   post: string;
   pub: string;
   user: string;
   channel: string;
-  /** Part 4: /join and /leave, channels shown. */
-  channels: boolean;
+  /** What the part offers: part 4's multiChannel brings /join and /leave, and channels shown. */
+  features: PartFeatures;
   history: number;
   curve?: CurveClientKeys | undefined;
   color: boolean;
@@ -42,19 +47,12 @@ export interface ChatClientOptions {
 
 /** Runs the client until /quit, Ctrl-C, Ctrl-D or end of input; resolves with the exit code. */
 export async function runChatClient(o: ChatClientOptions): Promise<number> {
-  const session = randomBytes(4).toString("hex");
-  let counter = 0;
-  let current = o.channel;
-  const available = commandsFor(o.channels);
-  // What Tab completes: names heard and channels seen.
-  const known = { names: new Set<string>(), channels: new Set<string>(o.channel === ALL ? [] : [o.channel]) };
-  const screen: Screen = createScreen({
-    input: o.input ?? process.stdin,
-    output: o.output ?? process.stdout,
-    errors: o.errors ?? process.stderr,
-    interactive: o.interactive,
-    style: createStyle(o.color),
-    completer: (line) => complete(line, { names: [...known.names].filter((n) => n !== o.user), channels: [...known.channels] }, available),
+  const errors = o.errors ?? process.stderr;
+  const available = commandsFor(o.features);
+  const known = new Known(o.user, o.channel);
+  const screen = createScreen({
+    input: o.input ?? process.stdin, output: o.output ?? process.stdout, errors, interactive: o.interactive, style: createStyle(o.color),
+    completer: (line) => complete(line, known.completions(), available),
     onInterrupt: () => quit(),
   });
 
@@ -62,130 +60,48 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   let failure: HandshakeError | undefined;
   const fail = (err: HandshakeError) => {
     failure ??= err;
-    poster.close();
-    posts.close();
+    outbox.close();
     queries.close();
-    giveUp?.();
     quit();
   };
+  const outbox = new Outbox({ endpoint: o.post, curve: o.curve, giveUpMs: o.giveUpMs, onFailure: fail, screen });
+  const queries = new Queries(new ReliableRequester({ endpoint: o.post, curve: o.curve, onFailure: fail }), screen);
 
-  let outage = false;
-  const posts = new ReliableRequester({
-    endpoint: o.post,
-    curve: o.curve,
-    onFailure: fail,
-    onStatus: (up) => {
-      if (!up && !outage) {
-        outage = true;
-        screen.warning(`the server at ${o.post} is not answering; your messages are kept and will be sent when it is back`);
-      } else if (up && outage) {
-        outage = false;
-        const queued = poster.pending;
-        screen.notice(`the server is answering again${queued > 1 ? `; sending ${queued} queued messages` : ""}`);
-      }
-      outageWatch(up);
-    },
-  });
-  const queries = new ReliableRequester({ endpoint: o.post, curve: o.curve, onFailure: fail });
-
-  const poster = new Poster(posts, (r: PostResult) => {
-    if ("error" in r) screen.warning(`not posted (${r.reason}): ${r.post.body}`);
-  });
-
-  const showChannel = () => o.channels && (feed.channels.length > 1 || feed.channels.includes(ALL));
+  let current = o.channel;
   let ready = false;
+  const showChannel = () => o.features.multiChannel && (feed.channels.length > 1 || feed.channels.includes(ALL));
   const feed: Feed = new Feed({
-    pub: o.pub,
-    queries,
-    history: o.history,
-    curve: o.curve,
+    pub: o.pub, queries, history: o.history, curve: o.curve, onFailure: fail,
     onMessage: (m: ChatMessage, history: boolean) => {
       known.names.add(m.user);
       screen.message(lineParts(m, showChannel()), messageFlags(m, o.user, history));
     },
-    onFailure: fail,
     onNotice: (n: FeedNotice) => {
-      if (n.type === "presence") {
-        if (n.presence.event === "join") known.names.add(n.presence.user);
-        else known.names.delete(n.presence.user);
-      }
-      const line = noticeLine(n, { pub: o.pub, user: o.user, interactive: o.interactive, ready, current, style: screen.style });
+      if (n.type === "presence") known.presence(n.presence);
+      showNotice(screen, n, { pub: o.pub, user: o.user, interactive: o.interactive, ready, current, style: screen.style });
       if (n.type === "ready") ready = true;
-      if (line?.warning) screen.warning(line.text);
-      else if (line) screen.notice(line.text);
     },
   });
-
-  // Presence: hello once following, then periodically, so /who can list this client.
-  let helloTimer: NodeJS.Timeout | undefined;
-  let helloDone: () => void = () => {};
-  const firstHello = new Promise<void>((resolve) => (helloDone = resolve));
-  const hello = async () => {
-    clearTimeout(helloTimer);
-    try {
-      const a = decodeAnswer("hello", await queries.request(
-        encodeControl({ op: "hello", hello: { session, user: o.user, channels: feed.channels } }),
-        { timeoutMs: 10_000 },
-      ));
-      helloTimer = setTimeout(hello, Math.max(1000, a.presenceMs)).unref();
-      helloDone();
-    } catch (err) {
-      if (err instanceof ClosedError) return;
-      helloTimer = setTimeout(hello, 5000).unref();
-    }
-  };
-
-  // At end of piped input: give up once the server has been unreachable this long.
-  let giveUp: (() => void) | undefined;
-  let giveUpTimer: NodeJS.Timeout | undefined;
-  const outageWatch = (up: boolean) => {
-    clearTimeout(giveUpTimer);
-    if (!up && giveUp) giveUpTimer = setTimeout(giveUp, o.giveUpMs);
-  };
+  const session = new Session(queries, o.user, () => feed.channels);
 
   /* Settles once the channels followed so far are shown and the server knows this client is in them (so /who lists it). */
   let announced: Promise<void> = Promise.resolve();
+  const after = (step: Promise<void>) => void (announced = Promise.all([announced, step]).then(() => undefined));
   const follow = (channel: string) => {
-    const following = feed.follow(channel).then(() => hello(), (err) => {
-      if (!(err instanceof ClosedError)) screen.warning(`could not load ${channel}: ${String(err)}`);
+    const following = feed.follow(channel).then(() => session.hello(), (err) => {
+      if (!(err instanceof ClosedError)) screen.warning(`could not load ${channel}: ${describeError(err)}`);
     });
-    announced = Promise.all([announced, following]).then(() => undefined);
+    after(following);
     return following;
   };
-
   screen.setChannel(current);
-  follow(current);
-
-  /* A command waits for the server at most this long, and never once the person has left. */
-  const patience = <T>(promise: Promise<T>, ms: number): Promise<T | undefined> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms).unref()));
-    return Promise.race([promise, timeout, screen.left.then(() => undefined)]).finally(() => clearTimeout(timer));
-  };
-  const ask = async <T>(request: ControlRequest, quiet = false): Promise<T | undefined> => {
-    try {
-      return await patience(queries.request(encodeControl(request), { timeoutMs: 5000 }).then((r) => decodeAnswer(request.op, r) as T), 6000);
-    } catch (err) {
-      if (!(err instanceof RejectedError || err instanceof MalformedAnswerError || err instanceof ServerUnreachableError || err instanceof ClosedError)) throw err;
-      if (!quiet && !(err instanceof ClosedError)) screen.warning(err.message);
-      return undefined;
-    }
-  };
-
+  void follow(current);
   // Tab completion also knows who was here before this client and which channels exist.
-  if (o.interactive) {
-    void firstHello.then(async () => {
-      const who = await ask<WhoAnswer>({ op: "who", channel: current }, true);
-      for (const u of who?.users ?? []) known.names.add(u.user);
-      const list = await ask<ChannelsAnswer>({ op: "channels" }, true);
-      for (const c of list?.channels ?? []) known.channels.add(c.name);
-    });
-  }
+  if (o.interactive) void session.greeted.then(() => known.learn(queries, current));
 
-  const state: ChatState = {
-    user: o.user,
-    screen,
-    available,
+  let counter = 0;
+  const commands: CommandContext = {
+    user: o.user, screen, available, known,
     get current() {
       return current;
     },
@@ -193,72 +109,42 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
       current = channel;
     },
     followed: () => feed.channels,
-    follow: async (channel) => void (await patience(follow(channel), 5000)),
+    follow: async (channel) => void (await queries.patience(follow(channel), 5000)),
     unfollow: (channel) => feed.unfollow(channel),
-    post: (body, kind) => send(body, kind),
-    ask,
-    settled: async () => void (await patience(Promise.all([poster.idle(), announced]), 5000)),
-    announce: () => {
-      announced = Promise.all([announced, hello()]).then(() => undefined);
+    post: (body, kind) => {
+      if (current === ALL) screen.warning(`${ALL} is read-only: it shows every channel; /join a channel to post there`);
+      else outbox.send({ id: `${session.id}-${++counter}`, channel: current, user: o.user, time: nowIso(), kind, body });
     },
-    known,
-  };
-
-  const send = (body: string, kind: "say" | "me") => {
-    if (current === ALL) {
-      screen.warning("ALL is read-only: it shows every channel; /join a channel to post there");
-      return;
-    }
-    poster.send({ id: `${session}-${++counter}`, channel: current, user: o.user, time: nowIso(), kind, body });
+    ask: (request) => queries.ask(request),
+    settled: async () => void (await queries.patience(Promise.all([outbox.idle(), announced]), 5000)),
+    announce: () => after(session.hello()),
   };
 
   let quitting = false;
   const quit = () => {
     quitting = true;
     screen.close();
-    giveUp?.(); // Ctrl-C while waiting for acks at end of input stops the wait
+    outbox.stop(); // Ctrl-C while waiting for acks at end of input stops the wait
   };
   process.on("SIGINT", quit);
   process.on("SIGTERM", quit);
-
   for await (const line of screen.lines()) {
-    if (!(await handleLine(state, line))) break;
+    if (!(await handleLine(commands, line))) break;
   }
-
   // End of input: piped lines still queued get delivered, within reason; Ctrl-C does not wait.
-  if (!quitting && poster.pending > 0) {
-    await new Promise<void>((resolve) => {
-      giveUp = resolve;
-      if (!posts.isReachable) outageWatch(false);
-      void poster.idle().then(resolve);
-    });
-  }
-  const undelivered = poster.pending;
-  clearTimeout(giveUpTimer);
-  clearTimeout(helloTimer);
+  if (!quitting) await outbox.drain();
+  const undelivered = outbox.pending;
   process.off("SIGINT", quit);
   process.off("SIGTERM", quit);
   screen.close();
-  poster.close();
-  posts.close();
+  outbox.close();
   // Say goodbye so /who forgets us now, but never wait long for it.
-  if (!queries.isReachable || feed.isSilent) queries.close();
-  await queries.request(encodeControl({ op: "bye", session }), { timeoutMs: 300 }).catch(() => undefined);
+  await session.bye(queries.isReachable && !feed.isSilent);
   queries.close();
   feed.close();
   await feed.closed();
-  if (failure) {
-    (o.errors ?? process.stderr).write(`${failure.message}\n`);
-    return 1;
-  }
-  if (undelivered > 0) {
-    (o.errors ?? process.stderr).write(
-      `${undelivered} message${undelivered === 1 ? " was" : "s were"} not delivered: ${quitting
-        ? "stopped before the server acknowledged them"
-        : `no reply from the server at ${o.post} for ${(o.giveUpMs / 1000).toFixed(0)} s`}\n`,
-    );
-    return 1;
-  }
-  if (screen.interactive) (o.output ?? process.stdout).write("bye\n");
-  return 0;
+  if (failure) errors.write(`${failure.message}\n`);
+  else if (undelivered > 0) errors.write(`${outbox.undelivered(undelivered, quitting)}\n`);
+  else if (screen.interactive) (o.output ?? process.stdout).write("bye\n");
+  return failure || undelivered > 0 ? 1 : 0;
 }

@@ -6,9 +6,11 @@ import type { Argv } from "yargs";
 import { endpointArg, userArg } from "../args.js";
 import { clientKeys } from "../transport/curve.js";
 import { UsageError } from "../errors.js";
+import type { PartFeatures } from "../parts.js";
 import { runChatClient } from "./chat-client.js";
-import { useColor } from "./style.js";
+import { useColor } from "./ui/style.js";
 
+/** The parsed command line of parts 3 and 4 (yargs keeps the numbers as strings). */
 export interface ClientArgs {
   ip: string;
   post_port: string;
@@ -30,8 +32,8 @@ export function clientOptions<T>(y: Argv<T>) {
     .option("give-up", { type: "string", default: "10", describe: "seconds to keep trying to deliver piped lines after end of input" });
 }
 
-/** Starts the client for parsed arguments; resolves with the exit code. */
-export function startClient(a: ClientArgs, channel: string, channels: boolean): Promise<number> {
+/** Starts the client of a part (its features say whether it has channels) for parsed arguments; resolves with the exit code. */
+export function startClient(a: ClientArgs, channel: string, features: PartFeatures): Promise<number> {
   const history = Number(a.history);
   const giveUp = Number(a["give-up"]);
   /* A dumb terminal cannot move the cursor: it gets plain lines, as a pipe does. */
@@ -41,7 +43,7 @@ export function startClient(a: ClientArgs, channel: string, channels: boolean): 
     pub: endpointArg(a.ip, a.pub_port, "pub_port", false),
     user: userArg(a.name),
     channel,
-    channels,
+    features,
     history: Number.isInteger(history) && history >= 0 && history <= 1000 ? history : usage("--history takes a number from 0 to 1000"),
     giveUpMs: giveUp > 0 ? giveUp * 1000 : usage("--give-up takes a number of seconds"),
     curve: a["server-key"] === undefined ? undefined : clientKeys(a["server-key"]),

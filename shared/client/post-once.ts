@@ -4,12 +4,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { decodePostAck, encodePost, type Kind } from "../protocol/index.js";
-import { delay } from "../delay.js";
-import { RejectedError } from "../protocol/errors.js";
 import { ReliableRequester } from "../transport/requester.js";
 import { nowIso } from "../time.js";
 import type { CurveClientKeys } from "../transport/curve.js";
+import { waitOutSlowDown } from "./slow-down.js";
 
+/** What to post where, and how long to try. */
 export interface PostOnceOptions {
   endpoint: string;
   user: string;
@@ -32,8 +32,7 @@ export async function postOnce(o: PostOnceOptions): Promise<{ seq: number; gseq:
       try {
         return decodePostAck(await requester.request(encodePost(post), { timeoutMs: Math.max(1, deadline - Date.now()) }));
       } catch (err) {
-        if (!(err instanceof RejectedError) || err.code !== "slow-down" || Date.now() + (err.retryAfterMs ?? 0) > deadline) throw err;
-        await delay(err.retryAfterMs ?? 100);
+        if (!(await waitOutSlowDown(err, { deadline }))) throw err;
       }
     }
   } finally {

@@ -5,17 +5,19 @@
  * everything queued after it.
  */
 import { decodePostAck, encodePost, type Post } from "../protocol/index.js";
-import { delay } from "../delay.js";
 import { describeError } from "../cli.js";
 import { ClosedError } from "../errors.js";
 import { RejectedError } from "../protocol/errors.js";
 import type { ReliableRequester } from "../transport/requester.js";
+import { waitOutSlowDown } from "./slow-down.js";
 
+/** How a post ended: numbered by the server, or refused (or failed) with a reason. */
 export type PostResult =
   | { post: Post; seq: number; gseq: number }
   /** Refused by the server, or (never expected) failed in a way no retry mends; `reason` is for the person. */
   | { post: Post; error: Error; reason: string };
 
+/** A queue of posts, delivered one at a time in the order sent. */
 export class Poster {
   private readonly queue: Post[] = [];
   private running = false;
@@ -76,8 +78,7 @@ export class Poster {
         if (err instanceof ClosedError) throw err;
         // Anything else ends this post, not the client: the queue behind it goes on.
         if (!(err instanceof RejectedError)) return { post, error: asError(err), reason: describeError(err) };
-        if (err.code !== "slow-down") return { post, error: err, reason: err.reason };
-        await delay(err.retryAfterMs ?? 100, this.abort.signal);
+        if (!(await waitOutSlowDown(err, { signal: this.abort.signal }))) return { post, error: err, reason: err.reason };
       }
     }
   }

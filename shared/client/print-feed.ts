@@ -5,9 +5,10 @@
 import { ALL } from "../protocol/limits.js";
 import type { CurveClientKeys } from "../transport/curve.js";
 import type { HandshakeError } from "../errors.js";
-import { Feed } from "./feed.js";
-import { lineParts, plainLine } from "./format.js";
+import { Feed } from "./feed/feed.js";
+import { lineParts, plainLine } from "./ui/format.js";
 
+/** Where part 2's subscriber listens and writes. */
 export interface PrintFeedOptions {
   pub: string;
   curve?: CurveClientKeys | undefined;

@@ -9,6 +9,7 @@
  */
 import type { Event, Socket } from "zeromq";
 import { HandshakeError } from "../errors.js";
+import { delay } from "../delay.js";
 import { probePeer } from "./zmtp-probe.js";
 
 /*
@@ -22,6 +23,12 @@ import { probePeer } from "./zmtp-probe.js";
 const FAILURES_IN_A_ROW = 3;
 /** How long the probe may take before the peer counts as silent (a bound, not a guess at speed). */
 const PROBE_MS = 5000;
+/**
+ * Before a peer that hung up without a greeting is called "not a chat
+ * server", it is asked again this much later: a server killed or starting
+ * up can look like that for an instant, a plain TCP service every time.
+ */
+const CONFIRM_MS = 500;
 
 /** The socket types a client socket can talk to, and the chat server port that has one. */
 const PEERS: Record<string, { types: string[]; port: "post" | "publish" }> = {
@@ -58,9 +65,18 @@ export function watchHandshakes(
   const probe = (code: string | undefined) => {
     if (probing || reported) return;
     probing = true;
-    void probePeer(endpoint, PROBE_MS).then((kind) => {
+    void probePeer(endpoint, PROBE_MS).then(async (kind) => {
+      if (!kind.zmtp && kind.connected) {
+        await delay(CONFIRM_MS);
+        kind = await probePeer(endpoint, PROBE_MS);
+      }
       probing = false;
-      if (!kind.zmtp) return fail("not-zmtp", code);
+      if (socket.closed) return;
+      if (!kind.zmtp && kind.connected) return fail("not-zmtp", code);
+      if (!kind.zmtp) {
+        failures = 0; // nothing listens: a server down or restarting, which libzmq keeps retrying
+        return;
+      }
       if (kind.mechanism === "CURVE") return fail(curve ? "wrong-key" : "needs-key", code);
       if (kind.mechanism !== "NULL") return fail("protocol", `mechanism ${kind.mechanism}`);
       if (curve) return fail("not-encrypted", code);

@@ -12,8 +12,12 @@
 import { connect, type Socket } from "node:net";
 
 export type PeerKind =
-  /** Closed, silent or not ZeroMQ: nothing answered the greeting. */
-  | { zmtp: false }
+  /**
+   * Nothing answered the greeting: `connected` says whether the TCP
+   * connection was made at all (a silent or hung-up service) or not
+   * (nothing listens, e.g. a server restarting).
+   */
+  | { zmtp: false; connected: boolean }
   /** A ZeroMQ peer; `socketType` (e.g. ROUTER, XPUB) only when it speaks plain (NULL). */
   | { zmtp: true; mechanism: string; socketType?: string };
 
@@ -22,10 +26,11 @@ const GREETING = 64;
 /** Probes `endpoint` (tcp://host:port); never rejects. */
 export function probePeer(endpoint: string, timeoutMs = 2000): Promise<PeerKind> {
   const m = /^tcp:\/\/\[?([^\]]+?)\]?:(\d+)$/.exec(endpoint);
-  if (!m) return Promise.resolve({ zmtp: false });
+  if (!m) return Promise.resolve({ zmtp: false, connected: false });
   return new Promise((resolve) => {
     let received = Buffer.alloc(0);
     let settled = false;
+    let connected = false;
     const socket: Socket = connect({ host: m[1]!, port: Number(m[2]) });
     const done = (kind: PeerKind) => {
       if (settled) return;
@@ -34,7 +39,7 @@ export function probePeer(endpoint: string, timeoutMs = 2000): Promise<PeerKind>
       socket.destroy();
       resolve(kind);
     };
-    const timer = setTimeout(() => done(settle(received)), timeoutMs);
+    const timer = setTimeout(() => done(settle(received, connected)), timeoutMs);
     timer.unref();
     /*
      * Only the signature and version first: libzmq then sends its whole
@@ -45,7 +50,10 @@ export function probePeer(endpoint: string, timeoutMs = 2000): Promise<PeerKind>
      * no peer gets far enough to refuse our type before saying its own.
      */
     const ours = greeting();
-    socket.on("connect", () => socket.write(ours.subarray(0, 12)));
+    socket.on("connect", () => {
+      connected = true;
+      socket.write(ours.subarray(0, 12));
+    });
     let rest = false;
     socket.on("data", (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
@@ -56,8 +64,8 @@ export function probePeer(endpoint: string, timeoutMs = 2000): Promise<PeerKind>
         socket.write(ours.subarray(12));
       }
     });
-    socket.on("error", () => done(settle(received)));
-    socket.on("close", () => done(settle(received)));
+    socket.on("error", () => done(settle(received, connected)));
+    socket.on("close", () => done(settle(received, connected)));
   });
 }
 
@@ -72,9 +80,9 @@ function greeting(): Buffer {
 
 /** What `data` says so far; undefined while more may come. */
 function parse(data: Buffer): PeerKind | undefined {
-  if (data.length > 0 && data[0] !== 0xff) return { zmtp: false };
+  if (data.length > 0 && data[0] !== 0xff) return { zmtp: false, connected: true };
   if (data.length < GREETING) return undefined;
-  if (data[9] !== 0x7f || data[10]! < 3) return { zmtp: false };
+  if (data[9] !== 0x7f || data[10]! < 3) return { zmtp: false, connected: true };
   const mechanism = data.toString("latin1", 12, 32).replace(/\0+$/, "");
   if (mechanism !== "NULL") return { zmtp: true, mechanism };
   const socketType = readyType(data.subarray(GREETING));
@@ -82,10 +90,10 @@ function parse(data: Buffer): PeerKind | undefined {
 }
 
 /** What `data` says once nothing more will come. */
-function settle(data: Buffer): PeerKind {
+function settle(data: Buffer, connected: boolean): PeerKind {
   const kind = parse(data);
   if (kind) return kind;
-  return data.length >= GREETING ? { zmtp: true, mechanism: "NULL" } : { zmtp: false };
+  return data.length >= GREETING ? { zmtp: true, mechanism: "NULL" } : { zmtp: false, connected };
 }
 
 /** The Socket-Type property of a READY command at the start of `cmd`, once all of it is there. */

@@ -5,9 +5,9 @@
  * they were, however many rows the input wraps onto.
  */
 import * as readline from "node:readline";
-import { ALL } from "../protocol/limits.js";
+import { ALL } from "../../protocol/limits.js";
 import { channelLabel, type LineParts, type MessageFlags } from "./format.js";
-import type { Screen, ScreenOptions } from "./screen.js";
+import type { Screen, ScreenOptions } from "./screen-types.js";
 import { styledLine, type Style } from "./style.js";
 
 /** The Screen for a terminal that understands cursor movement. */

@@ -3,10 +3,11 @@
  * `username: message (time)`; `#channel ` goes in front where more than one
  * channel is visible, and an action reads `* username waves (time)`.
  */
-import type { ChatMessage } from "../protocol/index.js";
-import { ALL } from "../protocol/limits.js";
-import { displayTime } from "../time.js";
+import type { ChatMessage } from "../../protocol/index.js";
+import { ALL } from "../../protocol/limits.js";
+import { displayTime } from "../../time.js";
 
+/** The pieces of a message's line, before any colour. */
 export interface LineParts {
   channel?: string | undefined;
   user: string;
@@ -44,7 +45,7 @@ export function plainLine(p: LineParts): string {
 
 /** How a channel is named to a person: `#dev`, but ALL is not a channel. */
 export function channelLabel(channel: string): string {
-  return channel === ALL ? "ALL" : `#${channel}`;
+  return channel === ALL ? ALL : `#${channel}`;
 }
 
 /** A count with its noun: `1 message`, `3 messages`. */

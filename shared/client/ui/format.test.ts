@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { ChatMessage } from "../protocol/index.js";
+import type { ChatMessage } from "../../protocol/index.js";
 import { channelLabel, lineParts, mentionSpans, messageFlags, plainLine } from "./format.js";
+import { ALL } from "../../protocol/limits.js";
 
 const m: ChatMessage = {
   channel: "dev", kind: "say", epoch: "e1", seq: 1, gseq: 1, id: "s-1", user: "dan", time: "2026-01-31T22:00:00.000Z", body: "hi kyle",
@@ -14,7 +15,7 @@ test("a plain line is the assignment's `username: message (time)`, with the chan
   assert.equal(plainLine(lineParts(m, true)), `#dev dan: hi kyle (${time})`);
   assert.equal(plainLine(lineParts({ ...m, kind: "me", body: "waves" }, true)), `#dev * dan waves (${time})`);
   assert.equal(channelLabel("dev"), "#dev");
-  assert.equal(channelLabel("ALL"), "ALL");
+  assert.equal(channelLabel(ALL), "ALL");
 });
 
 test("a mention is the reader's name as a whole word, any case, with or without @", () => {

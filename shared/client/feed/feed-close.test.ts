@@ -7,11 +7,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Request } from "zeromq";
-import { encodePost } from "../protocol/index.js";
-import { ClosedError } from "../errors.js";
-import { ReliableRequester } from "../transport/requester.js";
-import { startChatServer } from "../server/chat-server.js";
-import { PATIENCE_MS } from "../testing/processes.js";
+import { encodePost } from "../../protocol/index.js";
+import { ClosedError } from "../../errors.js";
+import { ReliableRequester } from "../../transport/requester.js";
+import { startChatServer } from "../../server/chat-server.js";
+import { PATIENCE_MS } from "../../testing/processes.js";
+import { Queries } from "../queries.js";
 import { Feed } from "./feed.js";
 
 test("a gap seen after the requester is closed neither spins nor stops the feed", async (t) => {
@@ -20,7 +21,7 @@ test("a gap seen after the requester is closed neither spins nor stops the feed"
   t.after(() => server.close());
   const queries = new ReliableRequester({ endpoint: server.postEndpoint });
   const shown: string[] = [];
-  const feed = new Feed({ pub: server.pubEndpoint!, queries, history: 0, onMessage: (m) => shown.push(m.body), onNotice: () => {} });
+  const feed = new Feed({ pub: server.pubEndpoint!, queries: new Queries(queries), history: 0, onMessage: (m) => shown.push(m.body), onNotice: () => {} });
   t.after(() => feed.close());
   await feed.follow("dev");
   queries.close();

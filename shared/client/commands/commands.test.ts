@@ -1,9 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { COMMANDS, commandsFor, complete, helpLines, parseInput, unknownHint } from "./commands.js";
+import { PARTS } from "../../parts.js";
+import { complete } from "./complete.js";
+import { helpLines } from "./help.js";
+import { COMMANDS, commandsFor, handleLine, parseInput, unknownHint } from "./index.js";
+import type { CommandContext } from "./types.js";
 
-const PART3 = commandsFor(false);
-const PART4 = commandsFor(true);
+const PART3 = commandsFor(PARTS[3]);
+const PART4 = commandsFor(PARTS[4]);
 
 test("a typed line is a post, an action or a command", () => {
   const cases: [string, ReturnType<typeof parseInput>][] = [
@@ -72,4 +76,33 @@ test("Tab completes commands, then channels after /join and /leave, then names",
   assert.deepEqual(complete("da", known, PART4), [["dan", "dana"], "da"]);
   assert.deepEqual(complete("zz", known, PART4), [[], "zz"]);
   assert.deepEqual(complete("hi ", known, PART4), [[], ""]);
+});
+
+test("dispatch runs the registry entry's own action: /help prints helpLines, a bare /me its usage, /quit ends the loop", async () => {
+  const printed: string[] = [];
+  const warned: string[] = [];
+  const posted: string[] = [];
+  const context = {
+    available: PART3,
+    screen: { output: (lines: string[]) => printed.push(...lines), warning: (text: string) => warned.push(text) },
+    post: (body: string, kind: string) => posted.push(`${kind} ${body}`),
+  } as unknown as CommandContext;
+  assert.equal(await handleLine(context, "/HELP"), true);
+  assert.deepEqual(printed, helpLines(PART3));
+  assert.equal(await handleLine(context, "/me"), true);
+  assert.equal(await handleLine(context, "/me waves"), true);
+  assert.equal(await handleLine(context, "/join ops"), true);
+  assert.equal(await handleLine(context, "hi"), true);
+  assert.deepEqual(warned, ["usage: /me <action>, e.g. /me waves", unknownHint("join", PART3)]);
+  assert.deepEqual(posted, ["me waves", "say hi"]);
+  assert.equal(await handleLine(context, "/quit"), false);
+});
+
+test("what Tab completes after a command comes from its entry; /help's Tab line lists it", () => {
+  const known = { names: ["otto"], channels: ["ops"] };
+  for (const c of COMMANDS.filter((c) => c.completes === "channels")) assert.deepEqual(complete(`/${c.name} o`, known, PART4), [["ops "], "o"]);
+  // Part 3 still completes /join's channel as it always has; Enter then gives the hint.
+  assert.deepEqual(complete("/join o", known, PART3), [["ops "], "o"]);
+  assert.deepEqual(complete("/who o", known, PART4), [["otto "], "o"]);
+  assert.ok(helpLines(PART4).at(-1)!.startsWith("Tab completes commands, channels and names"));
 });

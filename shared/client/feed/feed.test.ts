@@ -8,10 +8,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { XPublisher, XSubscriber } from "zeromq";
 import type { TestContext } from "node:test";
-import { decodePublication, encodePost, type ChatMessage } from "../protocol/index.js";
-import { ReliableRequester } from "../transport/requester.js";
-import { PATIENCE_MS } from "../testing/processes.js";
-import { startChatServer, type ChatServer } from "../server/chat-server.js";
+import { decodePublication, encodePost, type ChatMessage } from "../../protocol/index.js";
+import { ALL } from "../../protocol/limits.js";
+import { ReliableRequester } from "../../transport/requester.js";
+import { PATIENCE_MS } from "../../testing/processes.js";
+import { startChatServer, type ChatServer } from "../../server/chat-server.js";
+import { Queries } from "../queries.js";
 import { Feed, type FeedNotice } from "./feed.js";
 
 async function server(t: TestContext, endpoints = { post: "tcp://127.0.0.1:0", pub: "tcp://127.0.0.1:0" }): Promise<ChatServer> {
@@ -86,7 +88,7 @@ function startFeed(t: TestContext, pub: string, post: string, history = 0): { fe
   };
   const feed = new Feed({
     pub,
-    queries,
+    queries: new Queries(queries),
     history,
     onMessage: (m, fromHistory) => {
       seen.shown.push({ m, history: fromHistory });
@@ -122,7 +124,7 @@ test("ALL: messages lost on the way are fetched from history: each shown once, i
   const s = await server(t);
   const pub = await lossyRelay(t, s.pubEndpoint!, new Set([3, 4, 7]));
   const { feed, seen } = startFeed(t, pub, s.postEndpoint);
-  await feed.follow("ALL");
+  await feed.follow(ALL);
   await postAll(t, s.postEndpoint, numbered(8));
   await seen.until(() => seen.shown.length >= 8, "8 messages shown");
   assert.deepEqual(seen.shown.map((x) => x.m.gseq), [1, 2, 3, 4, 5, 6, 7, 8]);
@@ -134,7 +136,7 @@ test("a loss at the end of a burst is noticed from the heartbeat", async (t) => 
   const s = await server(t);
   const pub = await lossyRelay(t, s.pubEndpoint!, new Set([4, 5]));
   const { feed, seen } = startFeed(t, pub, s.postEndpoint);
-  await feed.follow("ALL");
+  await feed.follow(ALL);
   await postAll(t, s.postEndpoint, numbered(5));
   // Nothing live follows message 5: only the heartbeat's gseq can reveal 4 and 5.
   await seen.until(() => seen.shown.length >= 5, "5 messages shown");
@@ -169,7 +171,7 @@ test("a server restarted without a store: the feed starts over, and a post retri
   const first = await server(t);
   const endpoints = { post: first.postEndpoint, pub: first.pubEndpoint! };
   const { feed, seen } = startFeed(t, endpoints.pub, endpoints.post);
-  await feed.follow("ALL");
+  await feed.follow(ALL);
   await postAll(t, endpoints.post, [["dev", "one"], ["dev", "two"]]);
   await seen.until(() => seen.shown.length >= 2, "two messages before the restart");
   await first.close();

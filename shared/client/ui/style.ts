@@ -28,6 +28,7 @@ export interface Style {
   chalk: ChalkInstance;
 }
 
+/** What decides colour: the terminal, the environment, and --color/--no-color. */
 export interface ColorInputs {
   /** Whether the client runs in a terminal (stdin and stdout both TTYs). */
   isTTY: boolean;

@@ -4,12 +4,14 @@
  * coming back, people joining and leaving. Piped output carries them on
  * stderr, word for word, so scripts can wait for them.
  */
-import { ALL } from "../protocol/limits.js";
-import { displayTime } from "../time.js";
-import type { FeedNotice } from "./feed.js";
+import { ALL } from "../../protocol/limits.js";
+import { displayTime } from "../../time.js";
+import type { FeedNotice } from "../feed/feed.js";
 import { channelLabel, plural } from "./format.js";
+import type { Screen } from "./screen-types.js";
 import type { Style } from "./style.js";
 
+/** What a notice's wording depends on. */
 export interface NoticeContext {
   pub: string;
   user: string;
@@ -21,6 +23,7 @@ export interface NoticeContext {
   style: Style;
 }
 
+/** A status line to show. */
 export interface NoticeLine {
   text: string;
   /** Something went wrong, rather than news. */
@@ -55,4 +58,11 @@ export function noticeLine(n: FeedNotice, c: NoticeContext): NoticeLine | undefi
       if (n.presence.user === c.user) return undefined;
       return info(`${c.style.name(n.presence.user)} ${n.presence.event === "join" ? "joined" : "left"} #${n.presence.channel}`);
   }
+}
+
+/** Shows a feed notice's line, if it has one: as a warning when something went wrong. */
+export function showNotice(screen: Screen, n: FeedNotice, c: NoticeContext): void {
+  const line = noticeLine(n, c);
+  if (line?.warning) screen.warning(line.text);
+  else if (line) screen.notice(line.text);
 }

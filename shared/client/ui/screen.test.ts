@@ -2,10 +2,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PassThrough, Writable } from "node:stream";
 import { setImmediate as turn } from "node:timers/promises";
-import { VirtualTerminal } from "../testing/terminal.js";
+import { VirtualTerminal } from "../../testing/terminal.js";
 import type { LineParts } from "./format.js";
 import { createScreen, type Screen } from "./screen.js";
 import { createStyle } from "./style.js";
+import { ALL } from "../../protocol/limits.js";
 
 /** A keyboard and a display as readline sees a terminal, the display drawn on a VirtualTerminal. */
 function fakeTerminal(columns: number, rows = 12) {
@@ -105,7 +106,7 @@ test("the prompt shows the channel posts go to, and changes without disturbing t
   s.screen.setChannel("ops");
   assert.deepEqual(s.vt.transcript, ["[#ops] draft"]);
   assert.deepEqual(s.vt.cursor, { x: 12, y: 0 });
-  s.screen.setChannel("ALL");
+  s.screen.setChannel(ALL);
   assert.deepEqual(s.vt.transcript, ["[ALL read-only] draft"]);
   s.screen.close();
   await s.done;

@@ -1,0 +1,24 @@
+/** /history [N]: the last N messages of the current channel, asked of the server once the lines typed before it are in. */
+import { ALL, HISTORY_MAX } from "../../protocol/limits.js";
+import { channelLabel, lineParts, messageFlags } from "../ui/format.js";
+import type { Command, CommandContext } from "./types.js";
+
+/** /history. */
+export const history: readonly Command[] = [
+  { name: "history", args: "[N]", help: "the last N messages of this channel (default 20)", run: showHistory },
+];
+
+async function showHistory(c: CommandContext, arg: string): Promise<void> {
+  const n = arg === "" ? 20 : Number(arg);
+  if (!/^\d*$/.test(arg) || !Number.isInteger(n) || n < 1 || n > HISTORY_MAX) {
+    c.screen.warning(`usage: /history [N], N from 1 to ${HISTORY_MAX} (default 20)`);
+    return;
+  }
+  await c.settled();
+  const channel = c.current;
+  const a = await c.ask({ op: "history", query: { channel, limit: n } });
+  if (!a) return;
+  const count = a.messages.length;
+  c.screen.output([count === 0 ? `No messages in ${channelLabel(channel)} yet.` : `Last ${count === 1 ? "message" : `${count} messages`} of ${channelLabel(channel)}:`]);
+  for (const m of a.messages) c.screen.message(lineParts(m, channel === ALL), messageFlags(m, c.user, true));
+}

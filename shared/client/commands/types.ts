@@ -1,0 +1,57 @@
+/**
+ * What a chat command is: one entry declares its name, arguments, help line,
+ * what Tab completes after it, whether it needs part 4's channels, and what
+ * it does. The registry (index.ts) derives /help, Tab and dispatch from the
+ * entries, so a new command is one new entry in one family's file.
+ */
+import type { AnswerOf, ControlRequest } from "../../protocol/index.js";
+import type { Screen } from "../ui/screen-types.js";
+
+/** What Tab can complete besides command names. */
+export interface Completions {
+  /** Users present or recently heard, the reader's own name excluded. */
+  names: readonly string[];
+  /** Channels known to exist, for /join and /leave. */
+  channels: readonly string[];
+}
+
+/** One chat command. */
+export interface Command {
+  /** What follows the "/", in lower case. */
+  readonly name: string;
+  /** The arguments as /help shows them ("<channel>", "[N]"), or "". */
+  readonly args: string;
+  /** The rest of its /help line. */
+  readonly help: string;
+  /** What Tab completes in its argument, if anything. */
+  readonly completes?: keyof Completions;
+  /** Only where the part has channels (part 4's `multiChannel`); elsewhere it gets a hint saying so. */
+  readonly multiChannel?: boolean;
+  /** Does what was typed; `arg` is the rest of the line, trimmed. Resolves "quit" when the person asked to leave. */
+  run(c: CommandContext, arg: string): Promise<void | "quit"> | void | "quit";
+}
+
+/** The client as its commands see it. */
+export interface CommandContext {
+  readonly user: string;
+  readonly screen: Screen;
+  /** The commands this client offers. */
+  readonly available: readonly Command[];
+  /** The channel posts go to. */
+  current: string;
+  /** Channels (and ALL) followed, in the order joined. */
+  followed(): string[];
+  /** Follows a channel; resolves once its history is shown, or after a bounded wait. */
+  follow(channel: string): Promise<void>;
+  unfollow(channel: string): void;
+  /** Posts to the current channel. */
+  post(body: string, kind: "say" | "me"): void;
+  /** Sends a control request; resolves with its validated answer, or undefined once the person has been told why not. */
+  ask<R extends ControlRequest>(request: R): Promise<AnswerOf<R["op"]> | undefined>;
+  /** Resolves once the posts typed so far are acknowledged and the server has heard this client's hello. */
+  settled(): Promise<void>;
+  /** Tells the server which channels this client follows now. */
+  announce(): void;
+  /** What Tab completes: names heard and channels seen. */
+  known: { names: Set<string>; channels: Set<string> };
+}

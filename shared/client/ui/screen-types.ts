@@ -1,0 +1,44 @@
+/**
+ * What the chat client needs from wherever it shows things and reads typed
+ * lines: the Screen interface both screens implement, kept apart from them
+ * so that neither screen imports the module that picks between them.
+ */
+import type { LineParts, MessageFlags } from "./format.js";
+import type { Style } from "./style.js";
+
+/** Where the chat meets the person: messages, notices and command output out, typed lines in. */
+export interface Screen {
+  readonly interactive: boolean;
+  readonly style: Style;
+  message(parts: LineParts, flags: MessageFlags): void;
+  /** A status line: connection state, someone joining, a hint. */
+  notice(text: string): void;
+  /** A status line about something that went wrong: a refusal, an outage. */
+  warning(text: string): void;
+  /** A command's answer. */
+  output(lines: string[]): void;
+  /** The channel posts go to, shown in the prompt. */
+  setChannel(channel: string): void;
+  /** Typed lines until end of input, Ctrl-D or Ctrl-C. */
+  lines(): AsyncIterable<string>;
+  /** Stops reading; a terminal's prompt is taken away and the terminal left as it was. */
+  close(): void;
+  /**
+   * Resolves when the person leaves: Ctrl-C, Ctrl-D or close(). Never at the
+   * end of piped input, whose last commands still get their answers.
+   */
+  readonly left: Promise<void>;
+}
+
+/** What a screen is made from. */
+export interface ScreenOptions {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WriteStream | NodeJS.WritableStream;
+  errors: NodeJS.WritableStream;
+  /** Interactive terminal mode: both ends are TTYs that understand cursor movement. */
+  interactive: boolean;
+  style: Style;
+  completer?: (line: string) => [string[], string];
+  /** Ctrl-C in a terminal: the person wants out now, as with SIGINT. The screen closes either way. */
+  onInterrupt?: () => void;
+}
