@@ -18,6 +18,20 @@ test("a posted message is acknowledged and recorded by the server, one line each
   assert.match(l2!, /^\[#2\] zoë: ça va\? 👋 مرحبا \(/);
 });
 
+test("unquoted words after the name are posted as one message; -h and --version answer like --help", async (t) => {
+  const server = await startServer(t, SERVER);
+  const r = await runToExit(t, CLIENT, ["127.0.0.1", server.postPort, "kyle", "hello", "big", "world"]);
+  assert.equal(r.code, 0, r.err.join("\n"));
+  const [line] = await server.lines(/^\[#1\]/, 1);
+  assert.match(line!, /^\[#1\] kyle: hello big world \(/);
+  const help = await runToExit(t, CLIENT, ["-h"]);
+  assert.equal(help.code, 0);
+  assert.equal(help.out[0], 'Usage: node part1/post_client.js <ip> <port> <username> "message"');
+  const version = await runToExit(t, CLIENT, ["--version"]);
+  assert.equal(version.code, 0);
+  assert.match(version.out[0]!, /^\d+\.\d+\.\d+ \(protocol mchat\/1\)$/);
+});
+
 test("a 4 KiB message with emoji and accents arrives intact", async (t) => {
   const server = await startServer(t, SERVER);
   const body = "é🎉".repeat(700); // 4,200 bytes of UTF-8

@@ -45,6 +45,10 @@ test("pub_client with no server says it is waiting rather than hanging silently"
   const server = await deadServer(t, SERVER);
   const sub = run(t, SUBSCRIBER, ["127.0.0.1", server.pubPort]);
   await sub.line(/^waiting for the server at tcp:\/\/127\.0\.0\.1:\d+ \.\.\.$/, "err");
+  // Ctrl-C before any server answered: it stops without claiming it was listening.
+  sub.kill("SIGINT");
+  assert.equal(await sub.exit, 0);
+  assert.ok(!sub.err.some((l) => l.startsWith("listening to")), sub.err.join("\n"));
 });
 
 test("bad arguments print usage and exit 2", async (t) => {

@@ -1,11 +1,11 @@
 // node part2/pub_client.js <ip> <pub_port>: prints every published message as `username: message (time)`.
 import { runCli } from "../shared/cli.js";
-import { endpointArg, positional } from "../shared/args.js";
+import { endpointArg, positional, serverKeyArg, serverKeyOption } from "../shared/args.js";
 import { printFeed } from "../shared/client/print-feed.js";
 
-await runCli<{ ip: string; pub_port: string }>(
+await runCli<{ ip: string; pub_port: string; "server-key"?: string }>(
   "node part2/pub_client.js <ip> <pub_port>",
   (y) => y.command("$0 <ip> <pub_port>", "Print every message published, until Ctrl-C", (c) =>
-    positional(positional(c, "ip", "server address"), "pub_port", "server's publish port")),
-  async (a) => printFeed({ pub: endpointArg(a.ip, a.pub_port, "pub_port", false) }),
+    serverKeyOption(positional(positional(c, "ip", "server address"), "pub_port", "server's publish port"))),
+  async (a) => printFeed({ pub: endpointArg(a.ip, a.pub_port, "pub_port", false), curve: serverKeyArg(a["server-key"]) }),
 );

@@ -27,7 +27,7 @@ function tempDir(t: TestContext): string {
 async function keygen(t: TestContext, dir: string): Promise<{ secretFile: string; publicFile: string; publicKey: string }> {
   const r = await runToExit(t, KEYGEN, [dir]);
   assert.equal(r.code, 0, r.err.join("\n"));
-  const publicKey = new RegExp(`^public key: (${Z85})$`).exec(r.out[1] ?? "")?.[1];
+  const publicKey = new RegExp(`^public key: '(${Z85})'$`).exec(r.out[1] ?? "")?.[1];
   assert.ok(publicKey, r.out.join("\n"));
   return { secretFile: join(dir, "server.key"), publicFile: join(dir, "server.pub"), publicKey };
 }
@@ -45,8 +45,10 @@ test("mc_keygen writes the key pair (the secret readable only by its owner) and 
   const secretFile = join(dir, "server.key");
   const publicFile = join(dir, "server.pub");
   assert.equal(r.out[0], `wrote ${secretFile} (secret: for mc_server --curve) and ${publicFile} (for clients' --server-key)`);
-  const publicKey = new RegExp(`^public key: (${Z85})$`).exec(r.out[1]!)?.[1];
+  const publicKey = new RegExp(`^public key: '(${Z85})'$`).exec(r.out[1]!)?.[1];
   assert.ok(publicKey, r.out[1]);
+  // Quoted for a shell (Z85 has ] ^ / < } #), with the .pub file as the easy way.
+  assert.equal(r.out[2], `clients: --server-key ${publicFile} (the easy way), or --server-key '${publicKey}'`);
   const secret = readFileSync(secretFile, "utf8");
   assert.match(secret, new RegExp(`^public ${Z85}\nsecret ${Z85}\n$`));
   assert.ok(secret.startsWith(`public ${publicKey}\n`));
@@ -57,6 +59,11 @@ test("mc_keygen writes the key pair (the secret readable only by its owner) and 
   assert.equal(again.code, 1);
   assert.deepEqual(again.err, [`${dir} already holds a server key; remove server.key and server.pub first, or choose another directory`]);
   assert.equal(readFileSync(secretFile, "utf8"), secret, "the old key is untouched");
+
+  // The secret file handed to a client is refused, not quietly used.
+  const wrongFile = await runToExit(t, "part1/post_client.js", ["127.0.0.1", "7777", "kyle", "hi", "--server-key", secretFile]);
+  assert.equal(wrongFile.code, 2);
+  assert.equal(wrongFile.err[0], `'${secretFile}' is the server's secret key file: give clients server.pub (the secret stays with the server)`);
 
   const usage = await runToExit(t, KEYGEN, []);
   assert.equal(usage.code, 2);
@@ -93,6 +100,17 @@ test("with --curve, clients holding the server's public key (file or text) chat 
   // The plain clients' lines were never recorded (the record is in order: alice's line comes after anything earlier).
   await server.line(/^\[dev #\d+\] alice: meet at noon \(/);
   assert.deepEqual(recorded(server), ["[dev #1] alice: meet at noon"]);
+});
+
+test("parts 1 and 2's clients take --server-key too, the remedy their refusal names", async (t) => {
+  const keys = await keygen(t, tempDir(t));
+  const server = await startServer(t, SERVER, ["--curve", keys.secretFile]);
+  const listener = run(t, "part2/pub_client.js", ["127.0.0.1", server.pubPort, "--server-key", keys.publicFile]);
+  await listener.line(/^listening to /, "err");
+  const post = await runToExit(t, "part1/post_client.js", ["127.0.0.1", server.postPort, "kyle", "sealed", "--server-key", keys.publicKey]);
+  assert.equal(post.code, 0, post.err.join("\n"));
+  assert.deepEqual(post.out, ["posted as message #1"]);
+  await listener.line(new RegExp(`^kyle: sealed \\(${TIME}\\)$`));
 });
 
 test("a public key that begins with '-' is taken as the key given after --server-key, not as flags", async (t) => {

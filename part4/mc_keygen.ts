@@ -29,7 +29,9 @@ await runCli<{ dir: string }>(
     }
     process.stdout.write(
       `wrote ${secretFile} (secret: for mc_server --curve) and ${publicFile} (for clients' --server-key)\n` +
-      `public key: ${keys.publicKey}\n`,
+      /* Quoted for a shell: Z85 keys hold characters a shell reads (] ^ / < } #), but never a quote. */
+      `public key: '${keys.publicKey}'\n` +
+      `clients: --server-key ${publicFile} (the easy way), or --server-key '${keys.publicKey}'\n`,
     );
   },
 );

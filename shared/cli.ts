@@ -4,9 +4,13 @@
  * sentence and exits 1, and nothing prints a stack trace unless CHAT_DEBUG
  * is set.
  */
+import { readFileSync } from "node:fs";
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { isChatError, UsageError } from "./errors.js";
+
+/** What --version prints: the release and the wire protocol it speaks. */
+const VERSION = `${(JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version} (protocol mchat/1)`;
 
 /**
  * Parses argv with `define` and runs `main`, mapping errors to exit codes.
@@ -26,11 +30,15 @@ export async function runCli<T>(
   const parser = define(
     yargs(hideBin(process.argv))
       .usage(`Usage: ${usage}`)
-      // nargs-eats-options: an option declared with nargs takes its value even when it begins with "-" (a CURVE key may).
-      .parserConfiguration({ "parse-numbers": false, "parse-positional-numbers": false, "nargs-eats-options": true })
+      /*
+       * nargs-eats-options: an option declared with nargs takes its value even when it begins with "-" (a CURVE key may).
+       * No camel-case expansion: --server-key is the one spelling (no --serverKey).
+       */
+      .parserConfiguration({ "parse-numbers": false, "parse-positional-numbers": false, "nargs-eats-options": true, "camel-case-expansion": false })
       .strict()
       .help()
-      .version(false)
+      .alias("h", "help")
+      .version(VERSION)
       .wrap(Math.min(100, process.stdout.columns || 100))
       .fail((msg, err) => fail(msg || err?.message || "bad arguments")),
   );

@@ -3,8 +3,7 @@
  * from parsed arguments to a running client.
  */
 import type { Argv } from "yargs";
-import { endpointArg, userArg } from "../args.js";
-import { clientKeys } from "../transport/curve.js";
+import { endpointArg, userArg, serverKeyArg, serverKeyOption } from "../args.js";
 import { UsageError } from "../errors.js";
 import type { PartFeatures } from "../parts.js";
 import { runChatClient } from "./chat-client.js";
@@ -24,12 +23,10 @@ export interface ClientArgs {
 
 /** Declares the shared options on a yargs command. */
 export function clientOptions<T>(y: Argv<T>) {
-  return y
-    .option("history", { type: "string", default: "20", describe: "messages of history to show on joining (0 for none)" })
+  return serverKeyOption(y)
+    .option("history", { type: "string", default: "20", defaultDescription: "20", describe: "messages of history to show on joining (0 for none)" })
     .option("color", { type: "boolean", describe: "colour the output (--no-color turns it off; default: only on a terminal)" })
-    // nargs 1: a Z85 key may begin with "-", which must not be read as flags.
-    .option("server-key", { type: "string", nargs: 1, describe: "the server's CURVE public key, or a file holding it (encrypted servers)" })
-    .option("give-up", { type: "string", default: "10", describe: "seconds to keep trying to deliver piped lines after end of input" });
+    .option("give-up", { type: "string", default: "10", defaultDescription: "10", describe: "seconds to keep trying to deliver piped lines after end of input" });
 }
 
 /** Starts the client of a part (its features say whether it has channels) for parsed arguments; resolves with the exit code. */
@@ -46,7 +43,7 @@ export function startClient(a: ClientArgs, channel: string, features: PartFeatur
     features,
     history: Number.isInteger(history) && history >= 0 && history <= 1000 ? history : usage("--history takes a number from 0 to 1000"),
     giveUpMs: giveUp > 0 ? giveUp * 1000 : usage("--give-up takes a number of seconds"),
-    curve: a["server-key"] === undefined ? undefined : clientKeys(a["server-key"]),
+    curve: serverKeyArg(a["server-key"]),
     color: useColor({ isTTY: interactive, env: process.env, flag: a.color }),
     interactive,
   };

@@ -21,6 +21,7 @@ export async function printFeed(o: PrintFeedOptions): Promise<void> {
   const out = o.out ?? process.stdout;
   const errors = o.errors ?? process.stderr;
   let ready = false;
+  let stopped = false;
   let failure: HandshakeError | undefined;
   let stop = () => {};
   const feed = new Feed({
@@ -33,7 +34,7 @@ export async function printFeed(o: PrintFeedOptions): Promise<void> {
     },
     onMessage: (m) => out.write(`${plainLine(lineParts(m, false))}\n`),
     onNotice: (n) => {
-      if (failure) return; // closing wakes a pending follow: it is not a connection
+      if (failure || stopped) return; // closing wakes a pending follow: it is not a connection
       if (n.type === "ready") {
         ready = true;
         errors.write(`listening to ${o.pub} (Ctrl-C to stop)\n`);
@@ -50,6 +51,7 @@ export async function printFeed(o: PrintFeedOptions): Promise<void> {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
+  stopped = true;
   feed.close();
   await feed.closed();
   if (failure) throw failure;

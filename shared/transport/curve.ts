@@ -49,6 +49,10 @@ export function clientKeys(serverKeyOrFile: string): CurveClientKeys {
     } catch {
       throw new UsageError(`--server-key '${serverKeyOrFile}' is neither a 40-character key nor a readable file`);
     }
+    // The secret half must stay with the server: a client handed server.key says so rather than use it quietly.
+    if (/^secret\s+\S{40}\s*$/m.test(text)) {
+      throw new UsageError(`'${serverKeyOrFile}' is the server's secret key file: give clients server.pub (the secret stays with the server)`);
+    }
     serverKey = (/^(?:public\s+)?(\S{40})\s*$/m.exec(text)?.[1] ?? "").trim();
     if (!Z85_KEY.test(serverKey)) throw new UsageError(`'${serverKeyOrFile}' does not hold a server public key`);
   }
