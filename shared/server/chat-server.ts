@@ -25,6 +25,7 @@ import { PresenceTable } from "./presence-table.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { recordLine, RecordPrinter } from "./record-printer.js";
 
+/** How to run a chat server; only `post` is required. */
 export interface ServerOptions {
   /** Endpoint of the post (request) socket, e.g. tcp://127.0.0.1:5555. */
   post: string;
@@ -66,13 +67,16 @@ export interface UnpublishedWriter {
   append(message: Omit<PostFrames, "op">): Promise<Numbers>;
 }
 
+/** A running server. */
 export interface ChatServer {
   /** The post endpoint actually bound (port 0 resolved). */
   readonly postEndpoint: string;
   readonly pubEndpoint: string | undefined;
+  /** Where it records messages: read it, or append to it to have the fan-out publish. */
   readonly log: EventLog;
   /** @deprecated See UnpublishedWriter. */
   readonly store: UnpublishedWriter;
+  /** Commits what is pending, closes the sockets, then the log. */
   close(): Promise<void>;
 }
 

@@ -24,6 +24,7 @@ const SYNC = "\0sync-";
 /* A sync token is at most this long; longer subscriptions are not sync requests. */
 const SYNC_TOPIC_MAX = 64;
 
+/** Publishes on one XPUB socket what one log commits, and the server's events. */
 export class Fanout {
   private readonly pub: SendQueue;
   private readonly topics = new Map<string, Buffer>();

@@ -31,6 +31,7 @@ import type { EventLog, Numbers } from "./log/event-log.js";
 import type { PresenceTable } from "./presence-table.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
+/** What the pipeline works with; the server wires these once. */
 export interface PipelineOptions {
   log: EventLog;
   features: PartFeatures;
@@ -46,6 +47,7 @@ export interface PipelineOptions {
   onError: (sentence: string) => void;
 }
 
+/** Takes every request of the ROUTER through the steps above, and sends its reply. */
 export class Pipeline {
   /** Posts gathered this turn. */
   private open: Batch | undefined;

@@ -20,6 +20,7 @@ export function post(request: PostFrames, received: number): MessageEntry {
   };
 }
 
+/** The chat family's control operations. */
 export const handlers: ControlHandlers<"channels"> = {
   channels(_request, { log, presence }) {
     const users = presence.counts();

@@ -8,6 +8,7 @@ import type { ControlRequest, Presence as PresenceEvent } from "../../codec.js";
 import type { EventLog } from "../log/event-log.js";
 import type { PresenceTable } from "../presence-table.js";
 
+/** What a control handler may read and change. */
 export interface HandlerContext {
   log: EventLog;
   presence: PresenceTable;
@@ -24,6 +25,7 @@ export interface Outcome {
   events: PresenceEvent[];
 }
 
+/** The names of the control requests (every request but post). */
 export type ControlOp = ControlRequest["op"];
 
 /** The handler of one control operation. */

@@ -7,6 +7,7 @@ import { ALL } from "../../limits.js";
 import type { StoredEntry } from "../log/event-log.js";
 import type { ControlHandlers } from "./context.js";
 
+/** The history operation. */
 export const handlers: ControlHandlers<"history"> = {
   history({ query: { channel, after, limit } }, { log }) {
     const head = channel === ALL ? log.gseq : log.head(channel);

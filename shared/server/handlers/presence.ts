@@ -5,6 +5,7 @@
 import type { HelloAnswer, WhoAnswer } from "../../codec.js";
 import type { ControlHandlers } from "./context.js";
 
+/** The presence family's operations, on the server's PresenceTable. */
 export const handlers: ControlHandlers<"hello" | "bye" | "who"> = {
   hello({ hello }, c) {
     const answer: HelloAnswer = { epoch: c.log.epoch, heartbeatMs: c.heartbeatMs, presenceMs: Math.floor(c.presenceMs / 3) };

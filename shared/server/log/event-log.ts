@@ -91,6 +91,7 @@ export function readRange(head: number, after: number | undefined, limit: number
 export class CommitListeners {
   private list: ((batch: CommittedBatch) => void)[] = [];
 
+  /** Adds a listener; returns its removal. */
   add(listener: (batch: CommittedBatch) => void): () => void {
     this.list = [...this.list, listener];
     return () => {

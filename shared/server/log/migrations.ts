@@ -18,10 +18,13 @@ export const SCHEMA_V0 = `
   CREATE TABLE IF NOT EXISTS channels (name TEXT PRIMARY KEY, head INTEGER NOT NULL);
 `;
 
+/** One step of the schema, from `version - 1` to `version`. */
 export interface Migration {
   /** The version a file has once this migration ran. */
   version: number;
+  /** What it changes, for a person reading the list. */
   what: string;
+  /** The statements, run in one transaction with the new user_version. */
   sql: string;
 }
 
