@@ -5,7 +5,8 @@
  * answering every request with a canned reply of the same size.
  */
 import { join } from "node:path";
-import { openSqliteStore } from "../shared/server/sqlite-store.js";
+import { openSqliteLog } from "../shared/server/log/sqlite.js";
+import type { MessageEntry } from "../shared/server/log/event-log.js";
 import { startServer, startWorker, type Server, type Worker } from "./lib/children.js";
 import { figure, type Figure } from "./lib/report.js";
 import { percentiles, type Percentiles } from "./lib/stats.js";
@@ -35,18 +36,22 @@ export async function timeHistory(server: Server, worker: Worker): Promise<{ cha
   }
 }
 
-/** Writes `count` messages in 10 channels into a new SQLite store file, through the store itself. */
-export function buildSqliteStore(path: string, count: number): void {
-  const store = openSqliteStore(path);
+/** Writes `count` messages in 10 channels into a new SQLite store file, through the log itself, 10,000 a batch. */
+export async function buildSqliteStore(path: string, count: number): Promise<void> {
+  const log = openSqliteLog(path);
   const time = new Date().toISOString();
+  const received = Date.now();
   try {
+    let batch: MessageEntry[] = [];
     for (let i = 1; i <= count; i++) {
-      store.append({ id: `prebuilt-${i}`, channel: `c${i % 10}`, user: "bench", time, kind: "say", body: BODY });
-      if (i % 10_000 === 0) store.commit();
+      batch.push({ type: "message", id: `prebuilt-${i}`, channel: `c${i % 10}`, user: "bench", time, kind: "say", body: BODY, received });
+      if (i % 10_000 === 0 || i === count) {
+        await log.appendBatch(batch);
+        batch = [];
+      }
     }
-    store.commit();
   } finally {
-    store.close();
+    await log.close();
   }
 }
 
@@ -54,7 +59,7 @@ export function buildSqliteStore(path: string, count: number): void {
 export async function history(inMemory: { chat: Percentiles; bare: Percentiles } | undefined, tmpDir: string, messages: number) {
   const path = join(tmpDir, "history.db");
   const builtAt = Date.now();
-  buildSqliteStore(path, messages);
+  await buildSqliteStore(path, messages);
   const buildSeconds = (Date.now() - builtAt) / 1000;
   const worker = startWorker();
   let sqlite;

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { IdIndex } from "./id-index.js";
-import { Presence } from "./presence.js";
+import { PresenceTable } from "./presence-table.js";
 import { RateLimiter } from "./rate-limiter.js";
 
 test("the dedupe index keeps the newest `capacity` ids; one set again counts as new", () => {
@@ -36,7 +36,7 @@ test("rate-limit buckets: a burst, then waits; buckets that refilled are pruned"
 });
 
 test("presence: silent sessions are pruned with a leave each, and the table has a capacity", () => {
-  const p = new Presence(1000, 2);
+  const p = new PresenceTable(1000, 2);
   assert.deepEqual(p.hello({ session: "s1", user: "amy", channels: ["dev"] }, 0), [{ event: "join", user: "amy", channel: "dev" }]);
   p.hello({ session: "s2", user: "bob", channels: ["dev"] }, 500);
   assert.deepEqual(p.prune(1200), [{ event: "leave", user: "amy", channel: "dev" }]);

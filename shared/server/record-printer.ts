@@ -4,6 +4,16 @@
  * rest are counted and summed up in one line, so a flood of posts cannot
  * turn the server into a terminal-bound process.
  */
+import type { MessageEntry, Numbers } from "./log/event-log.js";
+
+/** The record line of a committed message: `[dev #3] amy: hi (time)`, without the channel on a one-channel server. */
+export function recordLine(m: MessageEntry, n: Numbers, multiChannel: boolean): string {
+  const where = multiChannel ? `[${m.channel} #${n.seq}]` : `[#${n.seq}]`;
+  const body = m.body.toString("utf8").replace(/\n/g, " \u21b5 ");
+  const text = m.kind === "me" ? `* ${m.user} ${body}` : `${m.user}: ${body}`;
+  return `${where} ${text} (${m.time})`;
+}
+
 export class RecordPrinter {
   private lines: string[] = [];
   private scheduled = false;

@@ -5,6 +5,7 @@
  */
 import { onShutdown, runCli } from "../cli.js";
 import { endpointArg, positional } from "../args.js";
+import type { PartFeatures } from "../parts.js";
 import { startChatServer, type ServerOptions } from "./chat-server.js";
 import { serverExtras, serverOptions, type ServerExtraArgs } from "./server-cli.js";
 
@@ -14,30 +15,32 @@ export interface ServerCommand {
   /** Names the server in its readiness line. */
   name: string;
   summary: string;
-  /** Whether it publishes (parts 2-4) and has channels (part 4, which also takes the extra options). */
-  pub: boolean;
-  channels: boolean;
+  /** What its part enables: PARTS[n] from shared/parts.ts. */
+  features: PartFeatures;
+  /** Whether it takes mc_server's options (--store, --curve, --rate, --burst). */
+  serverOptions: boolean;
 }
 
 type Args = { ip: string; post_port?: string; pub_port?: string; port?: string } & Partial<ServerExtraArgs>;
 
 /** Runs a server command line to completion. */
 export async function runServerCli(c: ServerCommand): Promise<void> {
-  const ports = c.pub ? "<post_port> <pub_port>" : "<port>";
-  const extra = c.channels ? " [--store file.db] [--curve server.key]" : "";
+  const pub = c.features.publish;
+  const ports = pub ? "<post_port> <pub_port>" : "<port>";
+  const extra = c.serverOptions ? " [--store file.db] [--curve server.key]" : "";
   await runCli<Args>(
     `node ${c.script} <ip> ${ports}${extra}`,
     (y) => y.command(`$0 <ip> ${ports}`, `${c.summary} (port 0: any free port)`, (cmd) => {
       let b = positional(cmd, "ip", "address to listen on (127.0.0.1, or * for every interface)");
-      b = c.pub ? positional(positional(b, "post_port", "port for posts"), "pub_port", "port subscribers connect to") : positional(b, "port", "port for posts");
-      return c.channels ? serverOptions(b) : b;
+      b = pub ? positional(positional(b, "post_port", "port for posts"), "pub_port", "port subscribers connect to") : positional(b, "port", "port for posts");
+      return c.serverOptions ? serverOptions(b) : b;
     }),
     async (a) => {
-      const extras = c.channels ? await serverExtras(a as Args & ServerExtraArgs) : { options: {}, note: "" };
+      const extras = c.serverOptions ? await serverExtras(a as Args & ServerExtraArgs) : { options: {}, note: "" };
       await serve(c.name, {
-        post: c.pub ? endpointArg(a.ip, a.post_port!, "post_port", true) : endpointArg(a.ip, a.port!, "port", true),
-        pub: c.pub ? endpointArg(a.ip, a.pub_port!, "pub_port", true) : undefined,
-        channels: c.channels,
+        post: pub ? endpointArg(a.ip, a.post_port!, "post_port", true) : endpointArg(a.ip, a.port!, "port", true),
+        pub: pub ? endpointArg(a.ip, a.pub_port!, "pub_port", true) : undefined,
+        features: c.features,
         ...extras.options,
       }, extras.note);
     },
@@ -52,7 +55,7 @@ export async function serve(name: string, options: ServerOptions, note = ""): Pr
     : `posts on ${server.postEndpoint}`;
   const stopped = new Promise<void>((resolve) => onShutdown(async () => {
     await server.close();
-    process.stdout.write(`stopped after recording ${server.store.gseq} messages\n`);
+    process.stdout.write(`stopped after recording ${server.log.gseq} messages\n`);
     resolve();
   }));
   // Only now: whoever reads this line may send SIGINT at once, and must find the handler in place.

@@ -29,8 +29,8 @@ export async function serverExtras(a: ServerExtraArgs): Promise<{ options: Parti
   const options: Partial<ServerOptions> = { rate, burst };
   let note = ", messages in memory";
   if (a.store !== undefined) {
-    const { openSqliteStore } = await import("./sqlite-store.js");
-    options.store = openSqliteStore(a.store);
+    const { openSqliteLog } = await import("./log/sqlite.js");
+    options.log = openSqliteLog(a.store);
     note = `, messages stored in ${a.store}`;
   }
   if (a.curve !== undefined) {

@@ -10,6 +10,7 @@ import { Request } from "zeromq";
 import { encodePost } from "../../protocol/index.js";
 import { ClosedError } from "../../errors.js";
 import { ReliableRequester } from "../../transport/requester.js";
+import { PARTS } from "../../parts.js";
 import { startChatServer } from "../../server/chat-server.js";
 import { PATIENCE_MS } from "../../testing/processes.js";
 import { Queries } from "../queries.js";
@@ -17,7 +18,7 @@ import { Feed } from "./feed.js";
 
 test("a gap seen after the requester is closed neither spins nor stops the feed", async (t) => {
   // Heartbeats far apart: the gap below is found from the live message alone.
-  const server = await startChatServer({ post: "tcp://127.0.0.1:0", pub: "tcp://127.0.0.1:0", channels: true, heartbeatMs: 60_000, print: () => {} });
+  const server = await startChatServer({ post: "tcp://127.0.0.1:0", pub: "tcp://127.0.0.1:0", features: PARTS[4], heartbeatMs: 60_000, print: () => {} });
   t.after(() => server.close());
   const queries = new ReliableRequester({ endpoint: server.postEndpoint });
   const shown: string[] = [];

@@ -12,12 +12,13 @@ import { decodePublication, encodePost, type ChatMessage } from "../../protocol/
 import { ALL } from "../../protocol/limits.js";
 import { ReliableRequester } from "../../transport/requester.js";
 import { PATIENCE_MS } from "../../testing/processes.js";
+import { PARTS } from "../../parts.js";
 import { startChatServer, type ChatServer } from "../../server/chat-server.js";
 import { Queries } from "../queries.js";
 import { Feed, type FeedNotice } from "./feed.js";
 
 async function server(t: TestContext, endpoints = { post: "tcp://127.0.0.1:0", pub: "tcp://127.0.0.1:0" }): Promise<ChatServer> {
-  const start = () => startChatServer({ ...endpoints, channels: true, rate: 0, heartbeatMs: 100, print: () => {} });
+  const start = () => startChatServer({ ...endpoints, features: PARTS[4], rate: 0, heartbeatMs: 100, print: () => {} });
   let s: ChatServer | undefined;
   /*
    * A restart on the ports of a server closed in this process: libzmq's I/O

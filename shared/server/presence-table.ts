@@ -4,6 +4,7 @@
  * table is bounded: past `capacity` sessions the least recently seen goes.
  */
 import type { Hello, PresenceEvent } from "../protocol/index.js";
+import { ALL } from "../protocol/limits.js";
 
 interface Session {
   user: string;
@@ -12,7 +13,8 @@ interface Session {
   seen: number;
 }
 
-export class Presence {
+/** The sessions present, and the join and leave events their changes imply. */
+export class PresenceTable {
   private readonly sessions = new Map<string, Session>();
 
   constructor(
@@ -60,7 +62,7 @@ export class Presence {
   who(channel: string): { user: string; since: number }[] {
     const users = new Map<string, number>();
     for (const s of this.sessions.values()) {
-      if (channel === "ALL" || s.channels.has(channel)) {
+      if (channel === ALL || s.channels.has(channel)) {
         const known = users.get(s.user);
         if (known === undefined || s.since < known) users.set(s.user, s.since);
       }

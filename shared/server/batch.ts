@@ -1,0 +1,28 @@
+/**
+ * A group commit in the making: the posts of one event-loop turn, appended
+ * to the log together, and every reply that has to wait for them.
+ */
+import type { MessageEntry } from "./log/event-log.js";
+
+/** Frames to send on the ROUTER (a reply, or its part after the envelope). */
+export type Message = (Buffer | string)[];
+
+/** A post's place among a batch's replies: acknowledged with the numbers of `entries[index]`. */
+export class PostSlot {
+  constructor(
+    readonly envelope: Buffer[],
+    readonly index: number,
+  ) {}
+}
+
+/**
+ * The posts of one commit, and every reply that waits for it in arrival
+ * order: post acks (a retry shares its original's index), replies already
+ * made, and control requests to answer once the batch is in the log.
+ */
+export class Batch {
+  readonly entries: MessageEntry[] = [];
+  /** Index in `entries` by post id: a retry of a post of this batch is answered with it. */
+  readonly byId = new Map<string, number>();
+  readonly replies: (PostSlot | Message | (() => Message))[] = [];
+}

@@ -1,0 +1,35 @@
+/**
+ * What a handler gets and gives back. A handler is a function of the request
+ * and this context; it answers, reports presence events for the fan-out to
+ * publish, and says what to write to the log. Handlers touch no socket, so
+ * tests can drive them directly.
+ */
+import type { ControlRequest, PresenceEvent } from "../../protocol/index.js";
+import type { EventLog } from "../log/event-log.js";
+import type { PresenceTable } from "../presence-table.js";
+
+/** What a control handler may read and change. */
+export interface HandlerContext {
+  log: EventLog;
+  presence: PresenceTable;
+  heartbeatMs: number;
+  /** A session silent this long is forgotten; clients refresh at a third of it. */
+  presenceMs: number;
+  /** When the request arrived (ms since the Unix epoch). */
+  now: number;
+}
+
+/** A control request's result: the answer (JSON) and the joins and leaves it caused. */
+export interface Outcome {
+  answer: object;
+  events: PresenceEvent[];
+}
+
+/** The names of the control requests (every request but post). */
+export type ControlOp = ControlRequest["op"];
+
+/** The handler of one control operation. */
+export type ControlHandler<K extends ControlOp> = (request: Extract<ControlRequest, { op: K }>, c: HandlerContext) => Outcome;
+
+/** Some control operations and their handlers: what each family file exports. */
+export type ControlHandlers<K extends ControlOp> = { [P in K]: ControlHandler<P> };

@@ -1,0 +1,20 @@
+/**
+ * The control operations, gathered from the family files: adding an
+ * operation means adding it to one family's `handlers` (the type below
+ * fails until every operation of the wire has one).
+ */
+import type { ControlRequest } from "../../protocol/index.js";
+import { handlers as chat } from "./chat.js";
+import { handlers as history } from "./history.js";
+import { handlers as presence } from "./presence.js";
+import type { ControlHandler, ControlHandlers, ControlOp, HandlerContext, Outcome } from "./context.js";
+
+export { post } from "./chat.js";
+export type { HandlerContext, Outcome } from "./context.js";
+
+const CONTROL: ControlHandlers<ControlOp> = { ...chat, ...history, ...presence };
+
+/** Answers one control request with its family's handler. */
+export function answerControl(request: ControlRequest, c: HandlerContext): Outcome {
+  return (CONTROL[request.op] as ControlHandler<ControlOp>)(request as never, c);
+}

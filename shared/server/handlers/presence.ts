@@ -1,0 +1,23 @@
+/**
+ * Presence operations: `hello` (a session's user and channels, refreshed
+ * every presenceMs / 3), `bye`, and `who` (the users of a channel).
+ */
+import type { HelloAnswer, WhoAnswer } from "../../protocol/index.js";
+import type { ControlHandlers } from "./context.js";
+
+/** The presence family's operations, on the server's PresenceTable. */
+export const handlers: ControlHandlers<"hello" | "bye" | "who"> = {
+  hello({ hello }, c) {
+    const answer: HelloAnswer = { epoch: c.log.epoch, heartbeatMs: c.heartbeatMs, presenceMs: Math.floor(c.presenceMs / 3) };
+    return { answer, events: c.presence.hello(hello, c.now) };
+  },
+  bye({ session }, { presence }) {
+    return { answer: {}, events: presence.bye(session) };
+  },
+  who({ channel }, { presence }) {
+    const answer: WhoAnswer = {
+      users: presence.who(channel).map((u) => ({ user: u.user, since: new Date(u.since).toISOString() })),
+    };
+    return { answer, events: [] };
+  },
+};

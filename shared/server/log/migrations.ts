@@ -1,0 +1,70 @@
+/**
+ * The SQLite log's schema, versioned with `PRAGMA user_version`: version 0
+ * is what the first durable release wrote (messages only); each migration
+ * moves a file one version up, in one transaction with its version number,
+ * so a file is always at exactly one version. Append new migrations at the
+ * end; never edit one that has shipped.
+ */
+import type Database from "better-sqlite3";
+import { UsageError } from "../../errors.js";
+
+/** Version 0: the schema written by releases before the event log (user_version 0). */
+export const SCHEMA_V0 = `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS messages (
+    gseq INTEGER PRIMARY KEY, channel TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL,
+    user TEXT NOT NULL, time TEXT NOT NULL, kind TEXT NOT NULL, body BLOB NOT NULL);
+  CREATE UNIQUE INDEX IF NOT EXISTS messages_by_channel ON messages (channel, seq);
+  CREATE TABLE IF NOT EXISTS channels (name TEXT PRIMARY KEY, head INTEGER NOT NULL);
+`;
+
+/** One step of the schema, from `version - 1` to `version`. */
+export interface Migration {
+  /** The version a file has once this migration ran. */
+  version: number;
+  /** What it changes, for a person reading the list. */
+  what: string;
+  /** The statements, run in one transaction with the new user_version. */
+  sql: string;
+}
+
+/** In order; `MIGRATIONS[i].version === i + 1`. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    what: "messages become entries of the event log: an entry type and the server's receive time",
+    /*
+     * Rows written before version 1 have no receive time; the poster's
+     * claimed time is the best estimate there is (0 if SQLite cannot read it).
+     */
+    sql: `
+      ALTER TABLE messages RENAME TO entries;
+      ALTER TABLE entries ADD COLUMN type TEXT NOT NULL DEFAULT 'message';
+      ALTER TABLE entries ADD COLUMN received INTEGER NOT NULL DEFAULT 0;
+      UPDATE entries SET received = COALESCE(CAST(ROUND((julianday(time) - 2440587.5) * 86400000) AS INTEGER), 0);
+      DROP INDEX messages_by_channel;
+      CREATE UNIQUE INDEX entries_by_channel ON entries (channel, seq);
+    `,
+  },
+];
+
+/** The version this code writes. */
+export const LATEST = MIGRATIONS.length;
+
+/**
+ * Brings an open database to the latest version: a new file gets version 0
+ * and then every migration; a file of a newer release is refused.
+ */
+export function migrate(db: Database.Database, path: string): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > LATEST) {
+    throw new UsageError(`cannot open the store '${path}': it was written by a newer version of the server (schema ${version}; this one knows up to ${LATEST})`);
+  }
+  if (version === 0) db.exec(SCHEMA_V0);
+  for (const m of MIGRATIONS.slice(version)) {
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}

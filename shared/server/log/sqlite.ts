@@ -1,0 +1,146 @@
+/**
+ * The durable engine (mc_server --store file.db): SQLite through
+ * better-sqlite3, in WAL mode. Each appendBatch() is one transaction, so the
+ * server's group commit (every post of one event-loop turn) costs one WAL
+ * commit; posts are acknowledged and published only after it.
+ *
+ * synchronous=NORMAL in WAL mode: a committed batch survives the server
+ * process being killed (kill -9); an operating-system crash or power cut
+ * may lose the last batches (synchronous=FULL would cost an fsync each).
+ */
+import Database from "better-sqlite3";
+import { randomBytes } from "node:crypto";
+import { StoreBusyError, UsageError } from "../../errors.js";
+import { ALL } from "../../protocol/limits.js";
+import { IdIndex } from "../id-index.js";
+import { CommitListeners, readRange, type CommittedBatch, type EventLog, type LogEntry, type Numbers, type StoredEntry } from "./event-log.js";
+import { migrate } from "./migrations.js";
+
+const COLUMNS = "gseq, channel, seq, id, user, time, kind, body, type, received";
+
+/** Opens (or creates, or migrates) a store file; a path that cannot be opened is a usage error. */
+export function openSqliteLog(path: string): SqliteLog {
+  let db: Database.Database | undefined;
+  try {
+    // timeout 0: only another server can hold the file, and waiting for it would not help.
+    db = new Database(path, { timeout: 0 });
+    /*
+     * One server per store: EXCLUSIVE locking, set before WAL is entered,
+     * and a write at once, so this process holds the file's lock for as long
+     * as it runs (and WAL needs no shared-memory index). A second server
+     * given the same file fails here instead of numbering alongside the
+     * first. The lock dies with the process, kill -9 included.
+     */
+    db.pragma("locking_mode = EXCLUSIVE");
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.exec("BEGIN EXCLUSIVE; COMMIT");
+    migrate(db, path);
+  } catch (err) {
+    db?.close();
+    if ((err as { code?: unknown }).code === "SQLITE_BUSY") throw new StoreBusyError(path, { cause: err });
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`cannot open the store '${path}': ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return new SqliteLog(db);
+}
+
+/** The event log in a SQLite file: epoch, numbering and entries survive restarts. */
+export class SqliteLog implements EventLog {
+  readonly epoch: string;
+  private count: number;
+  private readonly heads = new Map<string, number>();
+  private readonly ids = new IdIndex();
+  private readonly listeners = new CommitListeners();
+  private readonly byGseq: Database.Statement;
+  private readonly allAfter: Database.Statement;
+  private readonly channelAfter: Database.Statement;
+  private readonly write: (entries: readonly LogEntry[], numbers: Numbers[], heads: Map<string, number>) => void;
+
+  /** Takes a database already migrated to the latest schema (see openSqliteLog). */
+  constructor(private readonly db: Database.Database) {
+    const epoch = db.prepare("SELECT value FROM meta WHERE key = 'epoch'").pluck().get() as string | undefined;
+    this.epoch = epoch ?? randomBytes(4).toString("hex");
+    if (epoch === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('epoch', ?)").run(this.epoch);
+    this.count = db.prepare("SELECT COALESCE(MAX(gseq), 0) FROM entries").pluck().get() as number;
+    for (const c of db.prepare("SELECT name, head FROM channels").all() as { name: string; head: number }[]) {
+      this.heads.set(c.name, c.head);
+    }
+    const recent = db.prepare("SELECT id, gseq FROM entries ORDER BY gseq DESC LIMIT 100000").all() as { id: string; gseq: number }[];
+    for (let i = recent.length - 1; i >= 0; i--) this.ids.set(recent[i]!.id, recent[i]!.gseq);
+
+    const insert = db.prepare(`INSERT INTO entries (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const setHead = db.prepare("INSERT INTO channels (name, head) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET head = excluded.head");
+    this.byGseq = db.prepare("SELECT id, seq FROM entries WHERE gseq = ?");
+    this.allAfter = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE gseq BETWEEN ? AND ? ORDER BY gseq`);
+    this.channelAfter = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE channel = ? AND seq BETWEEN ? AND ? ORDER BY seq`);
+    this.write = db.transaction((entries: readonly LogEntry[], numbers: Numbers[], heads: Map<string, number>) => {
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i]!;
+        const n = numbers[i]!;
+        /* Positional rather than named (@gseq, ...) parameters: about 1 µs a row less to bind. */
+        insert.run(n.gseq, e.channel, n.seq, e.id, e.user, e.time, e.kind, e.body, e.type, e.received);
+      }
+      for (const [name, head] of heads) setHead.run(name, head);
+    });
+  }
+
+  get gseq(): number {
+    return this.count;
+  }
+
+  head(channel: string): number {
+    return this.heads.get(channel) ?? 0;
+  }
+
+  channels(): { name: string; messages: number }[] {
+    return [...this.heads].map(([name, messages]) => ({ name, messages })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  lookup(id: string): Numbers | undefined {
+    const gseq = this.ids.get(id);
+    if (gseq === undefined) return undefined;
+    const row = this.byGseq.get(gseq) as { id: string; seq: number } | undefined;
+    return row && row.id === id ? { seq: row.seq, gseq } : undefined;
+  }
+
+  appendBatch(entries: readonly LogEntry[]): Promise<Numbers[]> {
+    if (entries.length === 0) return Promise.resolve([]);
+    /* Numbered aside and applied only once the transaction commits: a failed batch leaves no trace. */
+    const numbers: Numbers[] = new Array(entries.length);
+    const heads = new Map<string, number>();
+    let gseq = this.count;
+    for (let i = 0; i < entries.length; i++) {
+      const channel = entries[i]!.channel;
+      const seq = (heads.get(channel) ?? this.heads.get(channel) ?? 0) + 1;
+      heads.set(channel, seq);
+      numbers[i] = { seq, gseq: ++gseq };
+    }
+    try {
+      this.write(entries, numbers, heads);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.count = gseq;
+    for (const [name, head] of heads) this.heads.set(name, head);
+    for (let i = 0; i < entries.length; i++) this.ids.set(entries[i]!.id, numbers[i]!.gseq);
+    const batch: CommittedBatch = { entries, numbers };
+    this.listeners.emit(batch);
+    return Promise.resolve(numbers);
+  }
+
+  onCommitted(listener: (batch: CommittedBatch) => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  read(channel: string, after: number | undefined, limit: number): StoredEntry[] {
+    const head = channel === ALL ? this.count : this.head(channel);
+    const [from, to] = readRange(head, after, limit);
+    if (to < from) return [];
+    return (channel === ALL ? this.allAfter.all(from, to) : this.channelAfter.all(channel, from, to)) as StoredEntry[];
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The pipeline driven without sockets, the way nats.js tests its dispatcher:
+ * frames in as a ROUTER hands them over, replies out through a send queue
+ * that records them. Engines are real (memory), some wrapped to commit
+ * late or to fail, as a network engine or a full disk would.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { encodeControl, encodePost, type ControlRequest } from "../protocol/index.js";
+import { PARTS } from "../parts.js";
+import { SendQueue } from "../transport/send-queue.js";
+import type { LogEntry, Numbers } from "./log/event-log.js";
+import { MemoryLog } from "./log/memory.js";
+import { Pipeline } from "./pipeline.js";
+import { PresenceTable } from "./presence-table.js";
+import { RateLimiter } from "./rate-limiter.js";
+
+const TIME = "2026-01-31T22:00:00.000Z";
+
+/** A memory log whose commits take a few milliseconds, and fail for a batch holding post id "lost". */
+class SlowLog extends MemoryLog {
+  override async appendBatch(entries: readonly LogEntry[]): Promise<Numbers[]> {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (entries.some((e) => e.id === "lost")) throw new Error("injected failure");
+    return super.appendBatch(entries);
+  }
+}
+
+function setup(log = new MemoryLog(), rate = 0, burst = 1) {
+  const sent: string[][] = [];
+  const errors: string[] = [];
+  const socket = { closed: false, send: async (m: (Buffer | string)[]) => void sent.push(m.map(String)) };
+  const pipeline = new Pipeline({
+    log, features: PARTS[4], presence: new PresenceTable(30_000), limiter: new RateLimiter(rate, burst),
+    heartbeatMs: 1000, presenceMs: 30_000, replies: new SendQueue(socket), announce: () => {}, onError: (s) => errors.push(s),
+  });
+  const published: string[] = [];
+  log.onCommitted(({ entries, numbers }) => entries.forEach((e, i) => published.push(`${e.id}=${numbers[i]!.gseq}`)));
+  const frames = (client: string, request: string[]) => [client, "", ...request].map((f) => Buffer.from(f));
+  return {
+    sent, errors, published,
+    post: (client: string, id: string, channel = "dev") =>
+      pipeline.handle(frames(client, encodePost({ id, channel, user: "amy", time: TIME, kind: "say", body: id }))),
+    control: (client: string, request: ControlRequest) => pipeline.handle(frames(client, encodeControl(request))),
+    /** Waits until every pending batch is committed and its replies handed to the socket. */
+    settled: async () => {
+      await pipeline.drain();
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+for (const [engine, make] of [["memory", () => new MemoryLog()], ["a slow engine", () => new SlowLog()]] as const) {
+  test(`${engine}: each client gets its replies in the order of its requests, acks after the commit included`, async () => {
+    const p = setup(make(), 0.01, 2); // no token comes back while the test runs
+    p.post("c1", "a");
+    p.post("c1", "b");
+    p.post("c1", "c"); // over the burst of 2
+    p.post("c1", "a"); // a retry of a post still in the batch
+    p.control("c1", { op: "channels" });
+    await p.settled();
+    assert.deepEqual(p.sent.map((r) => r.slice(2, 4)), [
+      ["ok", "1"], ["ok", "2"], ["err", "slow-down"], ["ok", "1"], ["ok", JSON.stringify({ channels: [{ name: "dev", messages: 2, users: 0 }] })],
+    ]);
+    assert.deepEqual(p.published, ["a=1", "b=2"], "the retry is published once");
+  });
+
+  test(`${engine}: a request after a post is answered from a log that has it`, async () => {
+    const p = setup(make());
+    p.post("c1", "a");
+    p.control("c2", { op: "history", query: { channel: "dev", limit: 5 } });
+    await p.settled();
+    assert.deepEqual(p.sent.map((r) => r[0]), ["c1", "c2"]);
+    const answer = JSON.parse(p.sent[1]![3]!) as { head: number; messages: { body: string }[] };
+    assert.deepEqual([answer.head, answer.messages.map((m) => m.body)], [1, ["a"]]);
+  });
+}
+
+test("a failed commit answers each of its posts (and their retries) unavailable, and the next post takes the numbers back", async () => {
+  const p = setup(new SlowLog());
+  p.post("c1", "ok1");
+  await p.settled();
+  p.post("c1", "lost");
+  p.post("c2", "same-batch");
+  p.post("c2", "lost");
+  await p.settled();
+  p.post("c1", "ok2");
+  await p.settled();
+  assert.deepEqual(p.sent.map((r) => [r[0], ...r.slice(2, 5)]), [
+    ["c1", "ok", "1", "1"],
+    ["c1", "err", "unavailable", "the server could not store the message; try again"],
+    ["c2", "err", "unavailable", "the server could not store the message; try again"],
+    ["c2", "err", "unavailable", "the server could not store the message; try again"],
+    ["c1", "ok", "2", "2"],
+  ]);
+  assert.deepEqual(p.published, ["ok1=1", "ok2=2"]);
+  assert.deepEqual(p.errors, ["could not store 2 messages: injected failure"]);
+});
+
+test("a retry of a post being committed waits for that commit; a retry of a committed post is answered at once", async () => {
+  const p = setup(new SlowLog());
+  p.post("c1", "a");
+  await new Promise((resolve) => setImmediate(resolve)); // "a" is being committed now
+  p.post("c2", "a");
+  await p.settled();
+  p.post("c3", "a");
+  await p.settled();
+  assert.deepEqual(p.sent.map((r) => [r[0], ...r.slice(2)]), [["c1", "ok", "1", "1"], ["c2", "ok", "1", "1"], ["c3", "ok", "1", "1"]]);
+  assert.deepEqual(p.published, ["a=1"]);
+});

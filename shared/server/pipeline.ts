@@ -1,0 +1,209 @@
+/**
+ * What happens to one request, in order:
+ *
+ *   decode → identity → limits → handler → commit → reply
+ *
+ * decode: frames to a typed request (shared/codec.ts), or a refusal.
+ * identity: who is asking. Empty for now (see `identify`).
+ * limits: the part's channel rule, then the client's rate; a retried post
+ *   is recognised first and answered with its original numbers, at no cost.
+ * handler: the operation's family in handlers/ makes the answer, presence
+ *   events and log entries.
+ * commit: the entries of every post of one event-loop turn are appended to
+ *   the log as one batch (group commit). The fan-out publishes them from the
+ *   log's committed tail, not from here.
+ * reply: a post is acknowledged only once its batch is committed, or told
+ *   `unavailable` if the commit failed; a request that comes after posts
+ *   still being committed is answered after them, so it sees them.
+ *
+ * Replies go out on the ROUTER. ZeroMQ drops a reply to a client that has
+ * gone (it has retried on a new socket by then, and the retry is
+ * recognised by its post id), which is why nothing here waits for a send.
+ */
+import { decodeRequest, encodeControlAnswer, encodeError, encodePostAck, type ControlRequest, type PostFrames, type PresenceEvent, type Request } from "../protocol/index.js";
+import { CodecError } from "../protocol/errors.js";
+import { DEFAULT_CHANNEL } from "../protocol/limits.js";
+import type { PartFeatures } from "../parts.js";
+import type { SendQueue } from "../transport/send-queue.js";
+import { answerControl, post } from "./handlers/index.js";
+import { Batch, PostSlot, type Message } from "./batch.js";
+import type { EventLog, Numbers } from "./log/event-log.js";
+import type { PresenceTable } from "./presence-table.js";
+import type { RateLimiter } from "./rate-limiter.js";
+
+/** What the pipeline works with; the server wires these once. */
+export interface PipelineOptions {
+  log: EventLog;
+  features: PartFeatures;
+  presence: PresenceTable;
+  limiter: RateLimiter;
+  heartbeatMs: number;
+  presenceMs: number;
+  /** The ROUTER's send queue. */
+  replies: SendQueue;
+  /** Where presence events go (the fan-out; nowhere without a PUB socket). */
+  announce: (events: readonly PresenceEvent[]) => void;
+  /** Hears about failures that are not a client's fault. */
+  onError: (sentence: string) => void;
+}
+
+/** Takes every request of the ROUTER through the steps above, and sends its reply. */
+export class Pipeline {
+  /** Posts gathered this turn. */
+  private open: Batch | undefined;
+  /** The batch being appended; one at a time, since the log numbers a batch from the last committed. */
+  private committing: Batch | undefined;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: PipelineOptions) {}
+
+  /** Handles one request as the ROUTER received it: [identity, "", ...request] (a DEALER may omit the ""). */
+  handle(frames: Buffer[]): void {
+    const split = frames.length > 1 && frames[1]!.length === 0 ? 2 : 1;
+    const envelope = frames.slice(0, split);
+    try {
+      const request = decodeRequest(frames.slice(split));
+      identify(envelope, request);
+      if (request.op === "post") this.post(envelope, request, Date.now());
+      else this.control(envelope, request);
+    } catch (err) {
+      this.refuse(envelope, err);
+    }
+  }
+
+  /** Commits what is pending and waits for it (before closing). */
+  async drain(): Promise<void> {
+    while (this.open || this.committing) {
+      this.flush();
+      await this.inFlight;
+    }
+  }
+
+  private post(envelope: Buffer[], p: PostFrames, now: number): void {
+    const { log, limiter } = this.o;
+    if (!this.o.features.multiChannel && p.channel !== DEFAULT_CHANNEL) {
+      this.reply(envelope, encodeError("no-channels",
+        `this server has one channel, ${DEFAULT_CHANNEL}; channels need part 4's mc_server`));
+      return;
+    }
+    // A retry: the original's numbers, never before the original is committed.
+    if (this.retried(envelope, p.id, this.open) || this.retried(envelope, p.id, this.committing)) return;
+    const known = log.lookup(p.id);
+    if (known) {
+      this.reply(envelope, encodePostAck(known.seq, known.gseq));
+      return;
+    }
+
+    const wait = limiter.rate > 0 ? limiter.take(envelope[0]!.toString("latin1"), now) : 0;
+    if (wait > 0) {
+      this.reply(envelope, encodeError("slow-down",
+        `too many messages: at most ${limiter.rate} a second (bursts of ${limiter.burst}); retry in ${wait} ms`, wait));
+      return;
+    }
+    let b = this.open;
+    if (!b) {
+      b = this.open = new Batch();
+      if (!this.committing) setImmediate(this.flush);
+    }
+    b.byId.set(p.id, b.entries.length);
+    b.replies.push(new PostSlot(envelope, b.entries.length));
+    b.entries.push(post(p, now));
+  }
+
+  /**
+   * Sends a reply, or queues it behind the posts still being committed:
+   * each client gets its replies in the order of its requests, which a
+   * client with several posts in flight (a DEALER) relies on.
+   */
+  private reply(envelope: Buffer[], frames: Message): void {
+    const b = this.open ?? this.committing;
+    if (b) b.replies.push([...envelope, ...frames]);
+    else this.o.replies.send([...envelope, ...frames]);
+  }
+
+  /** Whether post `id` is in batch `b`; if so its retry is answered with it. */
+  private retried(envelope: Buffer[], id: string, b: Batch | undefined): boolean {
+    const index = b?.byId.get(id);
+    if (index === undefined) return false;
+    b!.replies.push(new PostSlot(envelope, index));
+    return true;
+  }
+
+  private control(envelope: Buffer[], request: ControlRequest): void {
+    const before = this.open ?? this.committing;
+    if (before) before.replies.push(() => this.answer(envelope, request));
+    else this.o.replies.send(this.answer(envelope, request));
+  }
+
+  /** The reply to a control request, answered from the log as it is now. */
+  private answer(envelope: Buffer[], request: ControlRequest): Message {
+    const { log, presence, heartbeatMs, presenceMs } = this.o;
+    try {
+      const { answer, events } = answerControl(request, { log, presence, heartbeatMs, presenceMs, now: Date.now() });
+      this.o.announce(events);
+      return [...envelope, ...encodeControlAnswer(answer)];
+    } catch (err) {
+      return [...envelope, ...this.refusal(err)];
+    }
+  }
+
+  /** Appends the open batch unless one is still being committed (then its settling does). */
+  private readonly flush = (): void => {
+    const b = this.open;
+    if (this.committing || !b) return;
+    this.committing = b;
+    this.open = undefined;
+    let appended: Promise<Numbers[]>;
+    try {
+      appended = this.o.log.appendBatch(b.entries);
+    } catch (err) {
+      appended = Promise.reject(err);
+    }
+    this.inFlight = appended
+      .then((numbers) => this.committed(b, numbers), (err) => this.failed(b, err))
+      .catch((err) => this.o.onError(`internal error after a commit: ${String(err)}`));
+  };
+
+  private committed(b: Batch, numbers: Numbers[]): void {
+    this.committing = undefined;
+    for (const r of b.replies) {
+      if (r instanceof PostSlot) this.o.replies.send([...r.envelope, ...encodePostAck(numbers[r.index]!.seq, numbers[r.index]!.gseq)]);
+      else this.settle(r);
+    }
+    this.flush();
+  }
+
+  private failed(b: Batch, err: unknown): void {
+    this.committing = undefined;
+    this.o.onError(`could not store ${b.entries.length} messages: ${err instanceof Error ? err.message : String(err)}`);
+    const refusal = encodeError("unavailable", "the server could not store the message; try again");
+    for (const r of b.replies) {
+      if (r instanceof PostSlot) this.o.replies.send([...r.envelope, ...refusal]);
+      else this.settle(r);
+    }
+    this.flush();
+  }
+
+  /** Sends a reply that waited for a batch, or answers a request that did. */
+  private settle(r: Message | (() => Message)): void {
+    this.o.replies.send(typeof r === "function" ? r() : r);
+  }
+
+  private refuse(envelope: Buffer[], err: unknown): void {
+    this.reply(envelope, this.refusal(err));
+  }
+
+  /** The error reply for a request that failed: a client's mistake, or ours (then reported). */
+  private refusal(err: unknown): Message {
+    if (err instanceof CodecError) return encodeError(err.code, err.sentence);
+    this.o.onError(`internal error while handling a request: ${String(err)}`);
+    return encodeError("bad-request", "the request could not be handled");
+  }
+}
+
+/**
+ * IDENTITY STEP, EMPTY FOR NOW: every request is anonymous and `user` is
+ * whatever the post claims. The accounts issue fills this in (session token
+ * → account) and refuses requests whose token is unknown.
+ */
+function identify(_envelope: Buffer[], _request: Request): void {}
