@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { once } from "./fanout.js";
 import { ROOT, startServer, startWorker } from "./lib/children.js";
 import { figure, type Figure } from "./lib/report.js";
+import { ALL } from "../shared/protocol/limits.js";
 
 const SENDERS = 8;
 const LINES = 2000;
@@ -60,7 +61,7 @@ async function chatBurst(): Promise<ChatBurst> {
     { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" }, stdio: ["pipe", "pipe", "pipe"] });
   const children: ChildProcess[] = [];
   try {
-    const watcher = client("ALL", "watcher");
+    const watcher = client(ALL, "watcher");
     children.push(watcher);
     await new Promise<void>((resolve, reject) => {
       watcher.stderr!.setEncoding("utf8").on("data", (s: string) => s.includes("connected to") && resolve());

@@ -15,6 +15,7 @@
 import { Dealer } from "zeromq";
 import { killAll, startServer } from "./lib/children.js";
 import { cpuSeconds, rssBytes } from "./lib/proc-stats.js";
+import { ALL } from "../shared/protocol/limits.js";
 
 const COUNT = Number(process.argv[2] ?? 100_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -34,7 +35,7 @@ const MALFORMED: (string | Buffer)[][] = [
   ["history", '{"channel":"dev","limit":99999}'],
   ["hello", '{"session":"s 1","user":"mallory","channels":["dev"]}'],
   ["hello", `{"session":"s1","user":"mallory","channels":${JSON.stringify(Array.from({ length: 65 }, (_, i) => `c${i}`))}}`],
-  post("ALL", "mallory", "to everyone"),
+  post(ALL, "mallory", "to everyone"),
   post("x".repeat(33), "mallory", "long channel"),
   post("dev", "", "no name"),
   post("dev", Buffer.from([0xc3, 0x28]), "bad UTF-8 name"),

@@ -89,7 +89,7 @@ export class ClosedError extends ChatError {
   }
 }
 
-/** Why a connection can never be set up (see shared/handshake-watch.ts). */
+/** Why a connection can never be set up (see shared/transport/handshake-watch.ts). */
 export type HandshakeFailure = "needs-key" | "not-encrypted" | "wrong-key" | "not-zmtp" | "wrong-port" | "protocol";
 
 /** The peer is not a chat server this client can talk to, or not with these keys: retrying will not help. */

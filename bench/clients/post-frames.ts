@@ -1,6 +1,6 @@
 /**
  * The traffic every benchmark sends: real mchat/1 post requests (see the
- * header of shared/codec.ts) with 100-byte bodies, ids in the interactive
+ * header of shared/protocol/index.ts) with 100-byte bodies, ids in the interactive
  * client's "<session>-<n>" form and the current time, built per post the
  * way a client would.
  */

@@ -3,7 +3,7 @@
  *
  *   decode → identity → limits → handler → commit → reply
  *
- * decode: frames to a typed request (shared/codec.ts), or a refusal.
+ * decode: frames to a typed request (shared/protocol/), or a refusal.
  * identity: who is asking. Empty for now (see `identify`).
  * limits: the part's channel rule, then the client's rate; a retried post
  *   is recognised first and answered with its original numbers, at no cost.
