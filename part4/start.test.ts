@@ -138,3 +138,23 @@ test("npm start: a --store of one's own wins and no data folder is made; a bad -
     "Run with --help for details.",
   ]);
 });
+
+test("npm start -- --curve: the option passes through, and the client command it prints, pasted into a shell, chats encrypted", async (t) => {
+  const dir = tempDir(t);
+  const keygen = await runToExit(t, "part4/mc_keygen.js", [join(dir, "keys")]);
+  assert.equal(keygen.code, 0, keygen.err.join("\n"));
+  const server = await started(t, ["--ports", "0,0", "--data", dir, "--curve", join(dir, "keys", "server.key")]);
+  const ready = server.out.find((l) => READY.test(l))!;
+  const publicKey = /, CURVE on \(public key (.{40})\) \(Ctrl-C to stop\)$/.exec(ready)?.[1];
+  assert.ok(publicKey, ready);
+  const command = `node part4/mc_client.js 127.0.0.1 ${server.postPort} ${server.pubPort} general yourname --server-key '${publicKey}'`;
+  assert.ok(server.out.includes(`to chat, in another terminal: ${command}`), server.out.join("\n"));
+
+  const client = runCommand(t, "sh", ["-c", `${command} --history 0`], { label: "the printed client command" });
+  client.write("hello, encrypted\n");
+  client.end();
+  assert.equal(await client.exit, 0, client.err.join("\n"));
+  await server.line(/^\[general #1\] yourname: hello, encrypted /);
+  server.kill("SIGTERM");
+  assert.equal(await stopped(server), 0);
+});

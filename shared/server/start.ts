@@ -44,7 +44,8 @@ async function start(a: Args): Promise<void> {
     process.stdout.write(`stopped after recording ${server.store.gseq} messages\n`);
   });
   const port = (endpoint: string | undefined) => /:(\d+)$/.exec(endpoint ?? "")?.[1];
-  const key = extras.options.curve ? ` --server-key ${extras.options.curve.publicKey}` : "";
+  /* Quoted for the shell the command is pasted into: Z85 has & # > $ but no quote. */
+  const key = extras.options.curve ? ` --server-key '${extras.options.curve.publicKey}'` : "";
   // The readiness line is mc_server's, so whoever waits for one waits for the other alike.
   process.stdout.write(
     `multi-channel server listening: posts on ${server.postEndpoint}, publishing on ${server.pubEndpoint}${extras.note} (Ctrl-C to stop)\n` +
