@@ -44,11 +44,26 @@ interface Waiter {
  * the child is killed (SIGKILL) when the test ends.
  */
 export function run(t: TestContext, script: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(process.execPath, [join(ROOT, script), ...args], {
+  return runCommand(t, process.execPath, [join(ROOT, script), ...args], { env, label: script });
+}
+
+/**
+ * Starts any command from the project root, as run() does. With `group` it
+ * leads a process group of its own (so a test can signal the group as a
+ * terminal's Ctrl-C does), and the whole group is killed when the test ends.
+ */
+export function runCommand(
+  t: TestContext,
+  command: string,
+  args: string[],
+  { env = {}, label = command, group = false }: { env?: NodeJS.ProcessEnv; label?: string; group?: boolean } = {},
+): Proc {
+  const child = spawn(command, args, {
     cwd: ROOT,
     /* node --test sets FORCE_COLOR for its children when run in a terminal; a client would obey it over NO_COLOR. */
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, TZ: "UTC", ...env },
     stdio: ["pipe", "pipe", "pipe"],
+    detached: group,
   });
   const out: string[] = [];
   const err: string[] = [];
@@ -81,11 +96,12 @@ export function run(t: TestContext, script: string, args: string[], env: NodeJS.
   child.stdin!.on("error", () => {}); // the child may exit before reading everything
   // "close" comes after the stdio streams have ended, so all output is in by then.
   const exit = new Promise<number | string>((resolve) => child.on("close", (code, signal) => resolve(code ?? signal ?? -1)));
-  const describe = () => `\n--- stdout of ${script}:\n${out.join("\n")}\n--- stderr:\n${err.join("\n")}`;
+  const describe = () => `\n--- stdout of ${label}:\n${out.join("\n")}\n--- stderr:\n${err.join("\n")}`;
   t.after(() => {
+    if (group) killGroup(child, "SIGKILL");
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     /* Whatever the test asserted, a child that died of an uncaught error fails it, with its whole output to read. */
-    else if (err.some((l) => /^Node\.js v\d+\.\d+\.\d+$/.test(l))) throw new Error(`${script} crashed${describe()}`);
+    else if (err.some((l) => /^Node\.js v\d+\.\d+\.\d+$/.test(l))) throw new Error(`${label} crashed${describe()}`);
   });
   const lines = (pattern: RegExp, count: number, stream: "out" | "err" = "out") =>
     new Promise<string[]>((resolve, reject) => {
@@ -95,7 +111,7 @@ export function run(t: TestContext, script: string, args: string[], env: NodeJS.
       void exit.then(() => setImmediate(() => {
         if (waiters.some((w) => w.pattern === pattern && w.stream === stream)) {
           clearTimeout(timer);
-          reject(new Error(`${script} exited before ${count} lines matched ${pattern} on std${stream}${describe()}`));
+          reject(new Error(`${label} exited before ${count} lines matched ${pattern} on std${stream}${describe()}`));
         }
       }));
     });
@@ -106,6 +122,15 @@ export function run(t: TestContext, script: string, args: string[], env: NodeJS.
     end: () => child.stdin!.end(),
     kill: (signal = "SIGTERM") => child.kill(signal),
   };
+}
+
+/** Signals every process of a child's group (one started with `group`), as a terminal does on Ctrl-C. */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    /* the group is gone already */
+  }
 }
 
 export interface ServerProc extends Proc {
