@@ -66,12 +66,20 @@ export function describeError(err: unknown): string {
   return `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
 }
 
-/** Runs `stop` once on SIGINT or SIGTERM, then exits 0. */
+/**
+ * Runs `stop` once on SIGINT or SIGTERM, then exits 0. A second signal exits
+ * at once, unless it comes within a second of the first: then it is the same
+ * Ctrl-C again (npm passes on to its script the Ctrl-C that the terminal
+ * already sent the whole process group) and is ignored.
+ */
 export function onShutdown(stop: () => Promise<void> | void): void {
-  let stopping = false;
+  let first: number | undefined;
   const handler = () => {
-    if (stopping) process.exit(0);
-    stopping = true;
+    if (first !== undefined) {
+      if (Date.now() - first > 1000) process.exit(0);
+      return;
+    }
+    first = Date.now();
     Promise.resolve()
       .then(stop)
       .finally(() => process.exit(0));

@@ -6,7 +6,7 @@
 import { onShutdown, runCli } from "../cli.js";
 import { endpointArg, positional } from "../args.js";
 import type { PartFeatures } from "../parts.js";
-import { startChatServer, type ServerOptions } from "./chat-server.js";
+import { startChatServer, type ChatServer, type ServerOptions } from "./chat-server.js";
 import { serverExtras, serverOptions, type ServerExtraArgs } from "./server-cli.js";
 
 export interface ServerCommand {
@@ -47,8 +47,11 @@ export async function runServerCli(c: ServerCommand): Promise<void> {
   );
 }
 
-/** Runs a server until SIGINT or SIGTERM; `name` appears in the readiness line. */
-export async function serve(name: string, options: ServerOptions, note = ""): Promise<void> {
+/**
+ * Runs a server until SIGINT or SIGTERM; `name` appears in the readiness
+ * line, and `after` may add lines below it that need the bound endpoints.
+ */
+export async function serve(name: string, options: ServerOptions, note = "", after?: (server: ChatServer) => string): Promise<void> {
   const server = await startChatServer(options);
   const where = server.pubEndpoint
     ? `posts on ${server.postEndpoint}, publishing on ${server.pubEndpoint}`
@@ -59,6 +62,6 @@ export async function serve(name: string, options: ServerOptions, note = ""): Pr
     resolve();
   }));
   // Only now: whoever reads this line may send SIGINT at once, and must find the handler in place.
-  process.stdout.write(`${name} listening: ${where}${note} (Ctrl-C to stop)\n`);
+  process.stdout.write(`${name} listening: ${where}${note} (Ctrl-C to stop)\n${after?.(server) ?? ""}`);
   await stopped;
 }

@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 import { endpointArg } from "../args.js";
 import { runCli } from "../cli.js";
 import { UsageError } from "../errors.js";
-import { startChatServer } from "./chat-server.js";
+import { PARTS } from "../parts.js";
+import { serve } from "./serve.js";
 import { serverExtras, serverOptions, type ServerExtraArgs } from "./server-cli.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -38,19 +39,12 @@ async function start(a: Args): Promise<void> {
   /* A --store of the user's own wins, and then no folder is made. */
   const store = a.store ?? shown(join(dataFolder(a.data), "chat.db"));
   const extras = await serverExtras({ ...a, store });
-  const server = await startChatServer({ ...endpoints, channels: true, ...extras.options });
-  stopOnce(async () => {
-    await server.close();
-    process.stdout.write(`stopped after recording ${server.store.gseq} messages\n`);
-  });
-  const port = (endpoint: string | undefined) => /:(\d+)$/.exec(endpoint ?? "")?.[1];
   /* Quoted for the shell the command is pasted into: Z85 has & # > $ but no quote. */
   const key = extras.options.curve ? ` --server-key '${extras.options.curve.publicKey}'` : "";
+  const port = (endpoint: string | undefined) => /:(\d+)$/.exec(endpoint ?? "")?.[1];
   // The readiness line is mc_server's, so whoever waits for one waits for the other alike.
-  process.stdout.write(
-    `multi-channel server listening: posts on ${server.postEndpoint}, publishing on ${server.pubEndpoint}${extras.note} (Ctrl-C to stop)\n` +
-    `to chat, in another terminal: node part4/mc_client.js ${HOST} ${port(server.postEndpoint)} ${port(server.pubEndpoint)} general yourname${key}\n`,
-  );
+  await serve("multi-channel server", { ...endpoints, features: PARTS[4], ...extras.options }, extras.note, (server) =>
+    `to chat, in another terminal: node part4/mc_client.js ${HOST} ${port(server.postEndpoint)} ${port(server.pubEndpoint)} general yourname${key}\n`);
 }
 
 /** The data folder, made (with its parents) if missing. */
@@ -68,24 +62,4 @@ function dataFolder(given: string | undefined): string {
 function shown(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel;
-}
-
-/**
- * Runs `stop` on the first SIGINT or SIGTERM, then exits 0. npm passes a
- * Ctrl-C on to its script, which the terminal has already signalled: a
- * repeat within a second is that same Ctrl-C and is ignored; a later one
- * exits at once, as the other servers do on a second Ctrl-C.
- */
-function stopOnce(stop: () => Promise<void>): void {
-  let first: number | undefined;
-  const handler = () => {
-    if (first !== undefined) {
-      if (Date.now() - first > 1000) process.exit(0);
-      return;
-    }
-    first = Date.now();
-    stop().finally(() => process.exit(0));
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
 }
