@@ -2,15 +2,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PassThrough, Writable } from "node:stream";
 import { setImmediate as turn } from "node:timers/promises";
-import { VirtualTerminal } from "../../testing/terminal.js";
+import { Emulator } from "../../testing/emulator.js";
 import type { LineParts } from "./format.js";
 import { createScreen, type Screen } from "./screen.js";
 import { createStyle } from "./style.js";
 import { ALL } from "../../protocol/limits.js";
 
-/** A keyboard and a display as readline sees a terminal, the display drawn on a VirtualTerminal. */
+/** A keyboard and a display as readline sees a terminal, the display drawn by xterm.js. */
 function fakeTerminal(columns: number, rows = 12) {
-  const vt = new VirtualTerminal(columns, rows);
+  const vt = new Emulator(columns, rows, { convertEol: true });
   const rawModes: boolean[] = [];
   const keyboard = Object.assign(new PassThrough(), {
     isTTY: true,
@@ -22,7 +22,7 @@ function fakeTerminal(columns: number, rows = 12) {
   const display = Object.assign(
     new Writable({
       write(chunk: Buffer, _encoding, done) {
-        vt.write(chunk.toString("utf8"));
+        void vt.write(chunk.toString("utf8"));
         done();
       },
     }),
@@ -46,10 +46,11 @@ function start(columns: number, channel = "dev") {
   const done = (async () => {
     for await (const line of screen.lines()) typed.push(line);
   })();
-  /** Sends keys and lets readline handle them (all in memory: one turn of the event loop). */
+  /** Sends keys and lets readline handle them (all in memory: one turn of the event loop), then lets the terminal draw. */
   const keys = async (text: string) => {
     t.keyboard.write(text);
     await turn();
+    await t.vt.drawn();
   };
   return { ...t, screen, typed, done, keys };
 }
@@ -65,6 +66,7 @@ test("an incoming line goes above the prompt; the half-typed text and the cursor
   assert.deepEqual(s.vt.cursor, { x: "[#dev] hello w".length, y: 0 });
   s.screen.message(message("dan", "hi all"), live);
   s.screen.notice("dan joined #dev");
+  await s.vt.drawn();
   assert.deepEqual(s.vt.transcript, ["  12:00:00 dan: hi all", "-!- dan joined #dev", "[#dev] hello wor"]);
   assert.deepEqual(s.vt.cursor, { x: "[#dev] hello w".length, y: 2 });
   // Typing goes on where the cursor was.
@@ -81,6 +83,7 @@ test("a half-typed line that wraps onto several rows survives incoming lines who
   assert.deepEqual(s.vt.screen.slice(0, 3), ["[#dev] abcdefghijklm", "nopqrstuvwxyz0123", ""]);
   s.screen.message(message("dan", "one"), live);
   s.screen.message(message("eve", "two"), live);
+  await s.vt.drawn();
   assert.deepEqual(s.vt.transcript, ["  12:00:00 dan: one", "  12:00:00 eve: two", "[#dev] abcdefghijklm", "nopqrstuvwxyz0123"]);
   assert.deepEqual(s.vt.cursor, { x: "nopqrstuvwxyz0123".length, y: 3 });
   s.screen.close();
@@ -95,6 +98,7 @@ test("Enter hands the line over and takes readline's echo away: the message come
   assert.deepEqual(s.vt.transcript, ["[#dev]"]);
   assert.deepEqual(s.vt.cursor, { x: 7, y: 0 });
   s.screen.message({ ...message("kyle", "a line long enough to wrap") }, { ...live, own: true });
+  await s.vt.drawn();
   assert.deepEqual(s.vt.transcript, ["> 12:00:00 kyle: a l", "ine long enough to w", "rap", "[#dev]"]);
   s.screen.close();
   await s.done;
@@ -104,9 +108,11 @@ test("the prompt shows the channel posts go to, and changes without disturbing t
   const s = start(60);
   await s.keys("draft");
   s.screen.setChannel("ops");
+  await s.vt.drawn();
   assert.deepEqual(s.vt.transcript, ["[#ops] draft"]);
   assert.deepEqual(s.vt.cursor, { x: 12, y: 0 });
   s.screen.setChannel(ALL);
+  await s.vt.drawn();
   assert.deepEqual(s.vt.transcript, ["[ALL read-only] draft"]);
   s.screen.close();
   await s.done;
@@ -118,11 +124,13 @@ test("Ctrl-D on an empty line ends the input, takes the prompt away and leaves r
   await s.keys("\x04");
   await s.done;
   await s.screen.left;
+  await s.vt.drawn();
   assert.deepEqual(s.vt.transcript, ["-!- connected"]);
   assert.deepEqual(s.vt.cursor, { x: 0, y: 1 });
   assert.equal(s.rawModes.at(-1), false);
   // What arrives while the client shuts down is still shown, as plain lines.
   s.screen.notice("late");
+  await s.vt.drawn();
   assert.deepEqual(s.vt.transcript, ["-!- connected", "-!- late"]);
 });
 
@@ -131,6 +139,7 @@ test("Ctrl-C leaves too, even with text typed; nothing typed is posted", async (
   await s.keys("never mind");
   await s.keys("\x03");
   await s.done;
+  await s.vt.drawn();
   assert.deepEqual(s.typed, []);
   assert.deepEqual(s.vt.transcript, []);
   assert.equal(s.rawModes.at(-1), false);
@@ -148,6 +157,7 @@ test("command output goes above the prompt, one line each", async () => {
   const s = start(40);
   await s.keys("x");
   s.screen.output(["1 person in #dev:", "  kyle  since 12:00 (you)"]);
+  await s.vt.drawn();
   assert.deepEqual(s.vt.transcript, ["1 person in #dev:", "  kyle  since 12:00 (you)", "[#dev] x"]);
   s.screen.close();
   await s.done;
