@@ -99,7 +99,8 @@ test("Enter hands the line over and takes readline's echo away: the message come
   assert.deepEqual(s.vt.cursor, { x: 7, y: 0 });
   s.screen.message({ ...message("kyle", "a line long enough to wrap") }, { ...live, own: true });
   await s.vt.drawn();
-  assert.deepEqual(s.vt.transcript, ["> 12:00:00 kyle: a l", "ine long enough to w", "rap", "[#dev]"]);
+  // 20 columns leave too little room for the text to hang beside the name: it wraps at column 0, by words.
+  assert.deepEqual(s.vt.transcript, ["> 12:00:00 kyle: a", "line long enough to", "wrap", "[#dev]"]);
   s.screen.close();
   await s.done;
 });
@@ -180,4 +181,70 @@ test("without a terminal: plain lines, messages on stdout and notices on stderr,
   assert.deepEqual(lines, ["one", "/who"]);
   assert.equal(out.read()?.toString(), "#ops dan: hi (12:00:00)\n* dan waves (12:00:00)\n1 person in #dev:\n");
   assert.equal(errors.read()?.toString(), "connected\nnot posted\n");
+});
+
+test("a long message wraps under its text, wide characters counted right by a real terminal; the prompt stays whole below it", async () => {
+  const s = start(40);
+  await s.keys("draft");
+  s.screen.message(message("dan", "the ferry to 東京 leaves at noon 🚢 so pack light and bring your passport"), live);
+  await s.vt.drawn();
+  assert.deepEqual(s.vt.transcript, [
+    "  12:00:00 dan: the ferry to 東京 leaves",
+    "                at noon 🚢 so pack light",
+    "                and bring your passport",
+    "[#dev] draft",
+  ]);
+  s.screen.close();
+  await s.done;
+});
+
+test("Tab's candidates show on a row above the prompt, not in the transcript, and go at the next key", async () => {
+  const t = fakeTerminal(40);
+  const screen = createScreen({
+    input: t.keyboard, output: t.display as unknown as NodeJS.WriteStream, errors: new PassThrough(), interactive: true, style: createStyle(false),
+    completer: (line) => [["/help", "/history"].filter((c) => c.startsWith(line)), line],
+  });
+  screen.setChannel("dev");
+  const done = (async () => {
+    for await (const _ of screen.lines());
+  })();
+  const keys = async (text: string) => {
+    t.keyboard.write(text);
+    await turn();
+    await turn();
+    await t.vt.drawn();
+  };
+  await keys("/h\t");
+  assert.deepEqual(t.vt.transcript, ["/help  /history", "[#dev] /h"]);
+  await keys("\t"); // a second Tab: readline would print its list into the transcript here
+  screen.notice("dan joined #dev");
+  await t.vt.drawn();
+  assert.deepEqual(t.vt.transcript, ["-!- dan joined #dev", "/help  /history", "[#dev] /h"]);
+  assert.deepEqual(t.vt.cursor, { x: "[#dev] /h".length, y: 2 });
+  await keys("e");
+  assert.deepEqual(t.vt.transcript, ["-!- dan joined #dev", "[#dev] /he"]);
+  assert.deepEqual(t.vt.cursor, { x: "[#dev] /he".length, y: 1 });
+  screen.close();
+  await done;
+});
+
+test("lines not yet taken by the server show dimmed above the prompt, and go when they are delivered", async () => {
+  const s = start(40);
+  await s.keys("next");
+  s.screen.pending([{ user: "kyle", body: "one", kind: "say" }, { user: "kyle", body: "waves", kind: "me" }]);
+  await s.vt.drawn();
+  assert.deepEqual(s.vt.transcript, ["… kyle: one", "… * kyle waves", "[#dev] next"]);
+  s.screen.message(message("dan", "hi"), live);
+  await s.vt.drawn();
+  assert.deepEqual(s.vt.transcript, ["  12:00:00 dan: hi", "… kyle: one", "… * kyle waves", "[#dev] next"]);
+  s.screen.pending([{ user: "kyle", body: "waves", kind: "me" }]);
+  s.screen.message({ ...message("kyle", "one") }, { ...live, own: true });
+  await s.vt.drawn();
+  assert.deepEqual(s.vt.transcript, ["  12:00:00 dan: hi", "> 12:00:00 kyle: one", "… * kyle waves", "[#dev] next"]);
+  s.screen.pending([]);
+  await s.vt.drawn();
+  assert.deepEqual(s.vt.transcript, ["  12:00:00 dan: hi", "> 12:00:00 kyle: one", "[#dev] next"]);
+  assert.deepEqual(s.vt.cursor, { x: "[#dev] next".length, y: 2 });
+  s.screen.close();
+  await s.done;
 });
