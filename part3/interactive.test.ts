@@ -41,7 +41,9 @@ test("piped input to a server that never answers: exit 1 with a count of undeliv
   const server = await deadServer(t, SERVER);
   const r = await runToExit(t, CLIENT, ["127.0.0.1", server.postPort, server.pubPort, "pipe", "--give-up", "1"], "one\ntwo\nthree\n");
   assert.equal(r.code, 1);
-  assert.match(r.err.join("\n"), /^the server at tcp:\/\/127\.0\.0\.1:\d+ is not answering; your messages are kept and will be sent when it is back$/m);
+  assert.match(r.err.join("\n"), /^the server at tcp:\/\/127\.0\.0\.1:\d+ is not answering; \d+ messages? (?:is|are) kept and will be sent when it is back$/m);
+  // The wait at the end of input is said (on stderr), not silent.
+  assert.ok(r.err.includes("waiting up to 1 s for the server to take 3 messages; Ctrl-C to give up"), r.err.join("\n"));
   assert.equal(r.err.at(-1), `3 messages were not delivered: no reply from the server at tcp://127.0.0.1:${server.postPort} for 1 s`);
 });
 

@@ -127,7 +127,7 @@ test("/help lists each command on its own line; part 3's client has no channels 
   assert.deepEqual(r.out, [
     "Commands:",
     "  /help         this list",
-    "  /me <action>  post an action: /me waves shows * you waves",
+    "  /me <action>  post an action: /me waves shows * kyle waves",
     "  /who          who is in this channel, and since when",
     "  /channels     every channel, with its messages and users",
     "  /history [N]  the last N messages of this channel (default 20)",

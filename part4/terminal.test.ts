@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runToExit, startServer } from "../shared/testing/processes.js";
+import { deadServer, runToExit, startServer } from "../shared/testing/processes.js";
 import { runInTerminal } from "../shared/testing/pty.js";
 
 // The multi-channel client in a real pseudo-terminal: what a person sees while typing.
@@ -38,6 +38,7 @@ test("a half-typed line survives an incoming message: printed above the prompt, 
   assert.equal(screen.filter((l) => l.includes("half typ")).length, 1, `no leftover copy of the typed text:\n${screen.join("\n")}`);
   assert.deepEqual(amy.vt.cursor, { x: "[#dev] half ty".length, y: amy.vt.screen.lastIndexOf("[#dev] half typed") });
   assert.match(amy.raw(), /\x1b\[\d+mbob\x1b\[39m/, "names are coloured in a terminal");
+  assert.equal(amy.vt.bells, 1, "a live message that mentions amy rings the bell once");
 
   // Typing goes on at the cursor; Enter posts the line, which comes back from the server marked as amy's own.
   amy.type("-");
@@ -60,6 +61,14 @@ test("Ctrl-C leaves cleanly with text typed; with NO_COLOR the terminal gets no 
   await cy.until("the prompt", (vt) => vt.cursorRow === "[#dev]" && vt.screen.some((l) => l.startsWith("-!- connected to ")));
   cy.type("/join ops\r");
   await cy.until("the prompt of #ops", (vt) => vt.cursorRow === "[#ops]" && vt.screen.some((l) => l === "-!- now following #ops; your posts go there"));
+  // Tab with several candidates: they show on a row above the prompt (readline would print them into the transcript
+  // on the second Tab), and go at the next key.
+  cy.type("/h\t");
+  await cy.until("the candidates", (vt) => vt.cursorRow === "[#ops] /h" && vt.screen[vt.cursor.y - 1] === "/help  /history");
+  cy.type("\t");
+  cy.type("\x15");
+  await cy.until("the candidates gone", (vt) => vt.cursorRow === "[#ops]" && !vt.screen.includes("/help  /history"));
+  assert.ok(!cy.vt.transcript.some((l) => l.includes("/history")), `no candidates left in the transcript:\n${cy.vt.transcript.join("\n")}`);
   cy.type("/jo\t");
   await cy.until("the completed command", (vt) => vt.cursorRow === "[#ops] /join");
   cy.type("\x15not sent"); // Ctrl-U clears the line
@@ -90,4 +99,95 @@ test("TERM=dumb gets plain lines even in a terminal; FORCE_COLOR colours piped n
   assert.match(forced.out.join("\n"), /^ {2}\x1b\[\d+mfay\x1b\[39m {2}since /m);
   const off = await runToExit(t, CLIENT, [...args("gil"), "--no-color"], "/who\n", { FORCE_COLOR: "1" });
   assert.doesNotMatch(off.out.join("\n"), SGR);
+});
+
+const PROMPT_ROWS = (vt: { transcript: string[] }) => vt.transcript.filter((l) => l.startsWith("[#dev]")).length;
+
+test("editing a line that wraps onto several rows, and narrowing the window, leave no stale copy of the prompt", async (t) => {
+  const server = await startServer(t, SERVER);
+  const amy = runInTerminal(t, CLIENT, ["127.0.0.1", server.postPort, server.pubPort, "dev", "amy", "--history", "0"], { columns: 30, rows: 14 });
+  await amy.until("the prompt", (vt) => vt.cursorRow === "[#dev]" && vt.screen.some((l) => l.startsWith("-!- connected to ")));
+  const text = "the quick brown fox jumps over the lazy dog again";
+  amy.type(text); // one chunk, as a paste or fast typing arrives: readline writes it without counting the rows
+  await amy.until("the typed text", (vt) => vt.transcript.slice(-2).join("") === `[#dev] ${text}`);
+
+  amy.type("\x01"); // Ctrl-A: to the start, on the first row
+  await amy.until("the cursor at the start", (vt) => vt.cursor.x === "[#dev] ".length && vt.cursorRow.startsWith("[#dev] the"));
+  amy.type("X");
+  await amy.until("the edit", (vt) => vt.transcript.slice(-2).join("") === `[#dev] X${text}`);
+  assert.equal(PROMPT_ROWS(amy.vt), 1, `no stale rows of the old line:\n${amy.vt.transcript.join("\n")}`);
+
+  // To the end, more text pasted onto a third row, then the window narrows: one prompt, the text whole, the cursor
+  // at its end, and the lines above it untouched.
+  amy.type("\x05");
+  await amy.until("the cursor at the end", (vt) => vt.cursorRow.endsWith("again") && vt.cursor.x === vt.cursorRow.length);
+  const more = " and again, and again";
+  amy.type(more);
+  await amy.until("the pasted text", (vt) => vt.transcript.slice(-3).join("") === `[#dev] X${text}${more}`);
+  const before = amy.raw().length;
+  await amy.resize(20, 14);
+  await amy.until("the prompt drawn again at 20 columns", (vt) => amy.raw().length > before &&
+    vt.transcript.slice(-4).join("") === `[#dev] X${text}${more}` && vt.cursorRow.endsWith("again"));
+  assert.equal(PROMPT_ROWS(amy.vt), 1, `no stale prompt:\n${amy.vt.transcript.join("\n")}`);
+  assert.ok(amy.vt.transcript.join("").includes("as amy in #dev; /help lists the commands"), `the lines above are intact:\n${amy.vt.transcript.join("\n")}`);
+  // A message after the resize goes above the prompt: the screen is in order throughout.
+  assert.equal((await runToExit(t, CLIENT, ["127.0.0.1", server.postPort, server.pubPort, "dev", "bob", "--history", "0"], "hi\n")).code, 0);
+  await amy.until("bob's message", (vt) => vt.transcript.some((l) => /bob: hi$/.test(l)) && vt.transcript.slice(-4).join("") === `[#dev] X${text}${more}`);
+  assert.equal(PROMPT_ROWS(amy.vt), 1, `one prompt:\n${amy.vt.transcript.join("\n")}`);
+  assert.deepEqual(amy.vt.cursor, { x: amy.vt.cursorRow.length, y: amy.vt.screen.findLastIndex((l) => l !== "") });
+  amy.type("\x03");
+  assert.equal(await amy.exit, 0);
+});
+
+test("a message that mentions you rings the bell once, live only; --no-bell keeps it quiet", async (t) => {
+  const server = await startServer(t, SERVER);
+  const args = (name: string, extra: string[] = []) => ["127.0.0.1", server.postPort, server.pubPort, "dev", name, ...extra];
+  assert.equal((await runToExit(t, CLIENT, args("bob", ["--history", "0"]), "earlier, cy and dee\n")).code, 0);
+  const cy = runInTerminal(t, CLIENT, args("cy"), { columns: 60, rows: 10 });
+  const dee = runInTerminal(t, CLIENT, args("dee", ["--no-bell"]), { columns: 60, rows: 10 });
+  for (const c of [cy, dee]) await c.until("the history and the prompt", (vt) => vt.screen.some((l) => l.includes("earlier, cy and dee")) && vt.cursorRow === "[#dev]");
+  assert.equal((await runToExit(t, CLIENT, args("bob", ["--history", "0"]), "cy, dee: look (cy!)\nno mention here\n")).code, 0);
+  for (const c of [cy, dee]) await c.until("the live messages", (vt) => vt.screen.some((l) => l.endsWith("no mention here")));
+  assert.equal(cy.vt.bells, 1, "one ring for the one live message naming cy (twice), none for history");
+  assert.equal(dee.vt.bells, 0, "--no-bell");
+  assert.ok(!cy.raw().includes("\x07\x07"));
+  for (const c of [cy, dee]) {
+    c.type("\x04");
+    assert.equal(await c.exit, 0);
+  }
+});
+
+test("lines typed while the server is away show as pending until delivered, and are counted; Ctrl-D says what it waits for", async (t) => {
+  const gone = await deadServer(t, SERVER);
+  /* With history, lines the server records before this client's feed is back show as history: each once either way. */
+  const args = ["127.0.0.1", gone.postPort, gone.pubPort, "dev", "amy", "--give-up", "120"];
+  const amy = runInTerminal(t, CLIENT, args, { columns: 120, rows: 16 });
+  await amy.until("the prompt", (vt) => vt.cursorRow === "[#dev]");
+  amy.type("one\rtwo\r");
+  await amy.until("the outage, and the lines pending above the prompt", (vt) =>
+    vt.screen.some((l) => / is not answering; 2 messages are kept and will be sent when it is back$/.test(l)) &&
+    vt.screen.slice(vt.cursor.y - 2, vt.cursor.y + 1).join("|") === "… amy: one|… amy: two|[#dev]");
+  amy.type("/me waits\r");
+  await amy.until("the third pending line", (vt) => vt.screen.slice(vt.cursor.y - 3, vt.cursor.y + 1).join("|") === "… amy: one|… amy: two|… * amy waits|[#dev]");
+  assert.match(amy.raw(), /\x1b\[2m… amy: one/, "pending lines are dimmed");
+
+  // The server comes back: each line arrives once, as amy's own message, and no pending copy stays.
+  const server = await startServer(t, SERVER, [], [gone.postPort, gone.pubPort]);
+  await amy.until("the lines delivered", (vt) => vt.transcript.some((l) => / \* amy waits$/.test(l)) && !vt.transcript.some((l) => l.startsWith("…")));
+  for (const body of ["amy: one", "amy: two", "* amy waits"]) {
+    assert.equal(amy.vt.transcript.filter((l) => l.endsWith(body)).length, 1, `${body} once:\n${amy.vt.transcript.join("\n")}`);
+  }
+
+  // Away again with a line typed, Ctrl-D: the wait is said, and Ctrl-C gives up.
+  server.kill("SIGKILL");
+  await server.exit;
+  amy.type("three\r");
+  await amy.until("the second outage", (vt) => vt.screen.some((l) => / is not answering; 1 message is kept and will be sent when it is back$/.test(l)) &&
+    vt.screen[vt.cursor.y - 1] === "… amy: three");
+  amy.type("\x04");
+  await amy.until("the wait", (vt) => vt.screen.includes("-!- waiting up to 120 s for the server to take 1 message; Ctrl-C to give up"));
+  amy.type("\x03");
+  assert.equal(await amy.exit, 1);
+  // The prompt is gone by then, so the terminal itself echoes the Ctrl-C as ^C.
+  assert.match(amy.vt.transcript.at(-1)!, /^(\^C)?1 message was not delivered: stopped before the server acknowledged them$/);
 });

@@ -37,6 +37,8 @@ export interface ChatClientOptions {
   history: number;
   curve?: CurveClientKeys | undefined;
   color: boolean;
+  /** Ring the terminal's bell when a live message mentions the user (default true; a terminal only). */
+  bell?: boolean;
   interactive: boolean;
   /** At end of piped input, how long the server may stay silent before undelivered lines are given up. */
   giveUpMs: number;
@@ -51,7 +53,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   const available = commandsFor(o.features);
   const known = new Known(o.user, o.channel);
   const screen = createScreen({
-    input: o.input ?? process.stdin, output: o.output ?? process.stdout, errors, interactive: o.interactive, style: createStyle(o.color),
+    input: o.input ?? process.stdin, output: o.output ?? process.stdout, errors, interactive: o.interactive, style: createStyle(o.color), bell: o.bell ?? true,
     completer: (line) => complete(line, known.completions(), available),
     onInterrupt: () => quit(),
   });

@@ -17,6 +17,7 @@ export interface ClientArgs {
   name: string;
   history: string;
   color?: boolean;
+  bell?: boolean;
   "server-key"?: string;
   "give-up": string;
 }
@@ -26,6 +27,7 @@ export function clientOptions<T>(y: Argv<T>) {
   return serverKeyOption(y)
     .option("history", { type: "string", default: "20", defaultDescription: "20", describe: "messages of history to show on joining (0 for none)" })
     .option("color", { type: "boolean", describe: "colour the output (--no-color turns it off; default: only on a terminal)" })
+    .option("bell", { type: "boolean", describe: "ring the terminal bell when a message mentions you (--no-bell turns it off; default: on, in a terminal)" })
     .option("give-up", { type: "string", default: "10", defaultDescription: "10", describe: "seconds to keep trying to deliver piped lines after end of input" });
 }
 
@@ -45,6 +47,7 @@ export function startClient(a: ClientArgs, channel: string, features: PartFeatur
     giveUpMs: giveUp > 0 ? giveUp * 1000 : usage("--give-up takes a number of seconds"),
     curve: serverKeyArg(a["server-key"]),
     color: useColor({ isTTY: interactive, env: process.env, flag: a.color }),
+    bell: a.bell !== false,
     interactive,
   };
   return runChatClient(options);

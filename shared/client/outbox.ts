@@ -1,14 +1,16 @@
 /**
  * A chat client's posts on their way to the server: queued in order on
- * their own requester, an outage reported once (and its end), and at the
- * end of input a bounded wait for the acks, given up once the server has
- * been silent for --give-up seconds.
+ * their own requester, an outage reported once (and its end), the lines
+ * not yet taken shown as pending from an outage until they are delivered,
+ * and at the end of input a bounded wait for the acks (said, when the server
+ * is away), given up once the server has been silent for --give-up seconds.
  */
 import type { Post } from "../protocol/index.js";
 import type { CurveClientKeys } from "../transport/curve.js";
 import type { HandshakeError } from "../errors.js";
 import { ReliableRequester } from "../transport/requester.js";
 import { Poster, type PostResult } from "./poster.js";
+import { plural } from "./ui/format.js";
 import type { Screen } from "./ui/screen-types.js";
 
 /** Where the posts go and whom to tell about them. */
@@ -18,8 +20,8 @@ export interface OutboxOptions {
   /** How long the server may stay silent at the end of input before what is queued is given up. */
   giveUpMs: number;
   onFailure: (err: HandshakeError) => void;
-  /** Where refusals and the outage and its end are told. */
-  screen: Pick<Screen, "notice" | "warning">;
+  /** Where refusals, the outage and its end, and the lines still pending are told. */
+  screen: Pick<Screen, "notice" | "warning" | "pending">;
 }
 
 /** The posts typed, delivered one after another. */
@@ -27,6 +29,8 @@ export class Outbox {
   private readonly requester: ReliableRequester;
   private readonly poster: Poster;
   private outage = false;
+  /** Whether the screen shows the queued posts: from an outage until the queue is empty. */
+  private showing = false;
   /** Ends the wait at the end of input, once it has begun. */
   private giveUp: (() => void) | undefined;
   private giveUpTimer: NodeJS.Timeout | undefined;
@@ -35,12 +39,14 @@ export class Outbox {
     this.requester = new ReliableRequester({ endpoint: o.endpoint, curve: o.curve, onFailure: o.onFailure, onStatus: (up) => this.status(up) });
     this.poster = new Poster(this.requester, (r: PostResult) => {
       if ("error" in r) o.screen.warning(`not posted (${r.reason}): ${r.post.body}`);
+      this.showPending();
     });
   }
 
   /** Queues a post behind every post queued before it. */
   send(post: Post): void {
     this.poster.send(post);
+    this.showPending();
   }
 
   /** Posts not yet acknowledged (or refused). */
@@ -85,7 +91,10 @@ export class Outbox {
   private status(up: boolean): void {
     if (!up && !this.outage) {
       this.outage = true;
-      this.o.screen.warning(`the server at ${this.o.endpoint} is not answering; your messages are kept and will be sent when it is back`);
+      this.showing = true;
+      const n = this.poster.pending;
+      this.o.screen.warning(`the server at ${this.o.endpoint} is not answering; ${plural(n, "message")} ${n === 1 ? "is" : "are"} kept and will be sent when it is back`);
+      this.showPending();
     } else if (up && this.outage) {
       this.outage = false;
       const queued = this.poster.pending;
@@ -94,9 +103,19 @@ export class Outbox {
     this.watch(up);
   }
 
-  /** During drain(): give up once the server has been unreachable for giveUpMs. */
+  /** During drain(): give up once the server has been unreachable for giveUpMs, and say so meanwhile. */
   private watch(up: boolean): void {
     clearTimeout(this.giveUpTimer);
-    if (!up && this.giveUp) this.giveUpTimer = setTimeout(this.giveUp, this.o.giveUpMs);
+    if (up || !this.giveUp) return;
+    this.giveUpTimer = setTimeout(this.giveUp, this.o.giveUpMs);
+    const n = this.poster.pending;
+    this.o.screen.warning(`waiting up to ${(this.o.giveUpMs / 1000).toFixed(0)} s for the server to take ${plural(n, "message")}; Ctrl-C to give up`);
+  }
+
+  private showPending(): void {
+    if (!this.showing) return;
+    const queued = this.poster.queued;
+    if (queued.length === 0) this.showing = false;
+    this.o.screen.pending(queued);
   }
 }

@@ -40,6 +40,11 @@ export class Poster {
     return this.queue.length;
   }
 
+  /** The posts not yet acknowledged (or refused), in order. */
+  get queued(): readonly Post[] {
+    return this.queue;
+  }
+
   /** Resolves when nothing is left to post. */
   idle(): Promise<void> {
     if (this.queue.length === 0) return Promise.resolve();

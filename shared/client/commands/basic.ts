@@ -8,12 +8,12 @@ export const basic: readonly Command[] = [
     name: "help",
     args: "",
     help: "this list",
-    run: (c) => c.screen.output(helpLines(c.available)),
+    run: (c) => c.screen.output(helpLines(c.available, c.user)),
   },
   {
     name: "me",
     args: "<action>",
-    help: "post an action: /me waves shows * you waves",
+    help: (user) => `post an action: /me waves shows * ${user} waves`,
     // "/me waves" is posted as it is read (see parseInput); only a bare /me gets here.
     run: (c, arg) => (arg === "" ? c.screen.warning("usage: /me <action>, e.g. /me waves") : c.post(arg, "me")),
   },

@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import stringWidth from "string-width";
+import { createStyle } from "../ui/style.js";
 import { PARTS } from "../../parts.js";
 import { complete } from "./complete.js";
 import { helpLines } from "./help.js";
@@ -41,7 +43,7 @@ test("part 3 has no /join or /leave: they get a hint that says why, never a post
 
 test("/help lists every command once, one line each, descriptions in one column, //text included", () => {
   for (const available of [PART3, PART4]) {
-    const lines = helpLines(available);
+    const lines = helpLines(available, "kyle");
     assert.equal(lines[0], "Commands:");
     const rows = lines.slice(1, -1);
     assert.deepEqual(rows.map((l) => /^ {2}(\/\/?\w*)/.exec(l)![1]), [...available.map((c) => `/${c.name}`), "//text"]);
@@ -49,10 +51,10 @@ test("/help lists every command once, one line each, descriptions in one column,
     assert.equal(columns.size, 1, `descriptions start in one column:\n${lines.join("\n")}`);
     for (const l of lines) assert.ok(l.length <= 80, `fits 80 columns: ${l}`);
   }
-  assert.equal(helpLines(PART4).length, COMMANDS.length + 3);
-  assert.ok(!helpLines(PART3).some((l) => /\/join|\/leave/.test(l.split("  ").filter(Boolean)[0]!)));
-  assert.equal(helpLines(PART3).at(-1), "Tab completes commands and names; Up and Down recall earlier lines.");
-  assert.deepEqual(helpLines(PART4).slice(-2), [
+  assert.equal(helpLines(PART4, "kyle").length, COMMANDS.length + 3);
+  assert.ok(!helpLines(PART3, "kyle").some((l) => /\/join|\/leave/.test(l.split("  ").filter(Boolean)[0]!)));
+  assert.equal(helpLines(PART3, "kyle").at(-1), "Tab completes commands and names; Up and Down recall earlier lines.");
+  assert.deepEqual(helpLines(PART4, "kyle").slice(-2), [
     "  //text            post text that starts with /",
     "Tab completes commands, channels and names; Up and Down recall earlier lines.",
   ]);
@@ -83,12 +85,15 @@ test("dispatch runs the registry entry's own action: /help prints helpLines, a b
   const warned: string[] = [];
   const posted: string[] = [];
   const context = {
+    user: "kyle",
     available: PART3,
     screen: { output: (lines: string[]) => printed.push(...lines), warning: (text: string) => warned.push(text) },
     post: (body: string, kind: string) => posted.push(`${kind} ${body}`),
   } as unknown as CommandContext;
   assert.equal(await handleLine(context, "/HELP"), true);
-  assert.deepEqual(printed, helpLines(PART3));
+  assert.deepEqual(printed, helpLines(PART3, "kyle"));
+  // The /me example names the person reading it.
+  assert.ok(printed.includes("  /me <action>  post an action: /me waves shows * kyle waves"), printed.join("\n"));
   assert.equal(await handleLine(context, "/me"), true);
   assert.equal(await handleLine(context, "/me waves"), true);
   assert.equal(await handleLine(context, "/join ops"), true);
@@ -104,5 +109,26 @@ test("what Tab completes after a command comes from its entry; /help's Tab line 
   // Part 3 still completes /join's channel as it always has; Enter then gives the hint.
   assert.deepEqual(complete("/join o", known, PART3), [["ops "], "o"]);
   assert.deepEqual(complete("/who o", known, PART4), [["otto "], "o"]);
-  assert.ok(helpLines(PART4).at(-1)!.startsWith("Tab completes commands, channels and names"));
+  assert.ok(helpLines(PART4, "kyle").at(-1)!.startsWith("Tab completes commands, channels and names"));
+});
+
+test("/who pads names by display width: the since column lines up with emoji and East Asian names", async () => {
+  const printed: string[] = [];
+  const users = ["kyle", "🦊fox", "李小龍", "zoë"].map((user) => ({ user, since: "2025-01-02T03:04:05.000Z" }));
+  const context = {
+    user: "kyle",
+    current: "dev",
+    available: PART4,
+    known: { names: new Set<string>() },
+    screen: { style: createStyle(false), output: (lines: string[]) => printed.push(...lines) },
+    settled: async () => {},
+    ask: async () => ({ users }),
+  } as unknown as CommandContext;
+  assert.equal(await handleLine(context, "/who"), true);
+  assert.equal(printed[0], "4 people in #dev:");
+  const rows = printed.slice(1);
+  assert.equal(rows.length, 4);
+  const columns = rows.map((row) => stringWidth(row.slice(0, row.indexOf("since"))));
+  assert.deepEqual(columns, [columns[0], columns[0], columns[0], columns[0]], `one column:\n${rows.join("\n")}`);
+  assert.equal(columns[0], "  ".length + stringWidth("李小龍") + "  ".length);
 });

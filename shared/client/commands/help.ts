@@ -1,10 +1,10 @@
 /** The /help text, derived from the commands a client offers. */
 import type { Command } from "./types.js";
 
-/** The /help text: one line per command, descriptions in one column, then what Tab completes. */
-export function helpLines(available: readonly Command[]): string[] {
+/** The /help text for `user`: one line per command, descriptions in one column, then what Tab completes. */
+export function helpLines(available: readonly Command[], user: string): string[] {
   const rows: [string, string][] = [
-    ...available.map((c): [string, string] => [c.args === "" ? `/${c.name}` : `/${c.name} ${c.args}`, c.help]),
+    ...available.map((c): [string, string] => [c.args === "" ? `/${c.name}` : `/${c.name} ${c.args}`, typeof c.help === "string" ? c.help : c.help(user)]),
     ["//text", "post text that starts with /"],
   ];
   const width = Math.max(...rows.map(([usage]) => usage.length));

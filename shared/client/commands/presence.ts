@@ -3,6 +3,7 @@
  * every channel with its message and user counts. Both ask the server once
  * the lines typed before them are in.
  */
+import stringWidth from "string-width";
 import { displaySince } from "../../time.js";
 import { channelLabel, plural } from "../ui/format.js";
 import type { Command, CommandContext } from "./types.js";
@@ -22,12 +23,13 @@ async function who(c: CommandContext): Promise<void> {
     c.screen.output([`Nobody is in ${channelLabel(c.current)}.`]);
     return;
   }
-  const width = Math.max(...a.users.map((u) => [...u.user].length));
+  /* Columns of the terminal: an emoji or a CJK character takes two. */
+  const width = Math.max(...a.users.map((u) => stringWidth(u.user)));
   c.screen.output([
     `${a.users.length === 1 ? "1 person" : `${a.users.length} people`} in ${channelLabel(c.current)}:`,
     ...a.users.map((u) => {
       c.known.names.add(u.user);
-      const pad = " ".repeat(width - [...u.user].length);
+      const pad = " ".repeat(width - stringWidth(u.user));
       return `  ${style.name(u.user)}${pad}  since ${displaySince(u.since)}${u.user === c.user ? style.dim(" (you)") : ""}`;
     }),
   ]);

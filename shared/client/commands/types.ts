@@ -21,8 +21,8 @@ export interface Command {
   readonly name: string;
   /** The arguments as /help shows them ("<channel>", "[N]"), or "". */
   readonly args: string;
-  /** The rest of its /help line. */
-  readonly help: string;
+  /** The rest of its /help line; a function of the reader's name where an example shows it. */
+  readonly help: string | ((user: string) => string);
   /** What Tab completes in its argument, if anything. */
   readonly completes?: keyof Completions;
   /** Only where the part has channels (part 4's `multiChannel`); elsewhere it gets a hint saying so. */

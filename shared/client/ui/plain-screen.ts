@@ -41,6 +41,8 @@ export class PlainScreen implements Screen {
     if (lines.length > 0) this.o.output.write(`${lines.join("\n")}\n`);
   }
 
+  pending(): void {}
+
   setChannel(): void {}
 
   lines(): AsyncIterable<string> {

@@ -17,6 +17,12 @@ export interface Screen {
   warning(text: string): void;
   /** A command's answer. */
   output(lines: string[]): void;
+  /**
+   * The lines typed that the server has not taken yet, while it is away: a
+   * terminal shows them dimmed above the prompt until they are delivered
+   * (they then arrive as messages); plain output shows nothing.
+   */
+  pending(posts: readonly PendingPost[]): void;
   /** The channel posts go to, shown in the prompt. */
   setChannel(channel: string): void;
   /** Typed lines until end of input, Ctrl-D or Ctrl-C. */
@@ -30,6 +36,13 @@ export interface Screen {
   readonly left: Promise<void>;
 }
 
+/** A typed line on its way to the server. */
+export interface PendingPost {
+  user: string;
+  body: string;
+  kind: "say" | "me";
+}
+
 /** What a screen is made from. */
 export interface ScreenOptions {
   input: NodeJS.ReadableStream;
@@ -39,6 +52,8 @@ export interface ScreenOptions {
   interactive: boolean;
   style: Style;
   completer?: (line: string) => [string[], string];
+  /** Ring the terminal's bell when a live message mentions the reader (a terminal only; --no-bell). */
+  bell?: boolean;
   /** Ctrl-C in a terminal: the person wants out now, as with SIGINT. The screen closes either way. */
   onInterrupt?: () => void;
 }

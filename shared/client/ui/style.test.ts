@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { stripVTControlCharacters as strip } from "node:util";
+import stringWidth from "string-width";
 import type { LineParts } from "./format.js";
 import { createStyle, nameColorIndex, pipedLine, styledLine, useColor } from "./style.js";
 
@@ -68,9 +69,27 @@ test("with colour: the name in its colour, the mention highlighted, own name bol
   assert.equal(strip(old), "  09:05:00 dan: hi kyle, ready?");
 });
 
-test("the further lines of a multi-line body are indented past the time", () => {
+test("the further lines of a multi-line body start under its first, as wrapped rows do", () => {
   const line = styledLine({ ...parts, body: "line one\nline two" }, live, createStyle(false));
-  assert.equal(line, "  09:05:00 dan: line one\n           line two");
+  assert.equal(line, "  09:05:00 dan: line one\n                line two");
+});
+
+test("a long message wraps under its text (a hanging indent), counting emoji and East Asian characters as two columns", () => {
+  const body = "こんにちは世界、今日は 🎉🎉 party at the harbour with everyone who can make it 🚢";
+  for (const style of [createStyle(false), createStyle(true)]) {
+    const rows = styledLine({ ...parts, body }, { ...live, history: true }, style, 40).split("\n").map((row) => strip(row));
+    assert.equal(rows[0]!.slice(0, 16), "  09:05:00 dan: ");
+    assert.ok(rows.length >= 3, rows.join("\n"));
+    for (const row of rows) assert.ok(stringWidth(row) <= 40, `fits 40 columns: ${JSON.stringify(row)} (${stringWidth(row)})`);
+    for (const row of rows.slice(1)) assert.match(row, /^ {16}\S/, "continuation rows start under the text");
+    assert.equal(rows.map((row, i) => (i === 0 ? row.slice(16) : row.slice(16))).join(" ").replace(/\s+/g, ""), body.replace(/\s+/g, ""));
+  }
+  // Too narrow for the text to hang beside the name: the whole line wraps under the time, still by display width.
+  const narrow = styledLine({ ...parts, body: "一二三四五六七八九十" }, live, createStyle(false), 20).split("\n");
+  assert.deepEqual(narrow, ["  09:05:00 dan: 一二", "  三四五六七八九十"]);
+  // Spaces a message starts with are kept, and its wrapped rows keep that indentation.
+  assert.equal(styledLine({ ...parts, body: "    indented code line that is long" }, live, createStyle(false), 40),
+    "  09:05:00 dan:     indented code line\n                    that is long");
 });
 
 test("piped lines keep the assignment's form; only forced colour adds the name's colour", () => {

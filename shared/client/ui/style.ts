@@ -11,6 +11,8 @@
  * when the client is not talking to a terminal.
  */
 import { Chalk, type ChalkInstance, type ForegroundColorName } from "chalk";
+import stringWidth from "string-width";
+import wrapAnsi from "wrap-ansi";
 import { plainLine, type LineParts, type MessageFlags, type Span } from "./format.js";
 
 /** The paint every part of the screen uses; without colour each function returns its text unchanged. */
@@ -79,22 +81,42 @@ export function createStyle(color: boolean): Style {
 export const OWN_MARK = ">";
 export const MENTION_MARK = "!";
 
+/** Narrower than this, the text of a message no longer hangs under itself but wraps at column 0. */
+const MIN_TEXT_COLUMNS = 20;
+
 /**
  * A message line for the terminal: a one-character gutter, the time, the
- * channel where several are visible, the name, the body. Continuation lines
- * of a multi-line body are indented past the time.
+ * channel where several are visible, the name, the body. The body wraps
+ * at `columns` under its own first character (a hanging indent, as irssi
+ * and WeeChat draw it), measured in display cells, and so do the further
+ * lines of a multi-line body.
  */
-export function styledLine(p: LineParts, flags: MessageFlags, style: Style): string {
+export function styledLine(p: LineParts, flags: MessageFlags, style: Style, columns = Infinity): string {
   const { chalk } = style;
   const mentioned = flags.mentions.length > 0;
   const gutter = flags.own ? chalk.bold(OWN_MARK) : mentioned ? chalk.yellow.bold(MENTION_MARK) : " ";
   const where = p.channel === undefined ? "" : `#${p.channel} `;
   const name = flags.own ? chalk.bold(style.name(p.user)) : style.name(p.user);
-  const indent = " ".repeat(2 + p.time.length + 1);
-  const body = highlight(p.body, flags.mentions, chalk).replaceAll("\n", `\n${indent}`);
-  const text = p.action ? `* ${name} ${body}` : `${name}: ${body}`;
-  const line = `${gutter} ${chalk.dim(p.time)} ${where}${text}`;
+  const prefix = `${gutter} ${chalk.dim(p.time)} ${where}${p.action ? `* ${name} ` : `${name}: `}`;
+  const line = hang(prefix, highlight(p.body, flags.mentions, chalk), columns);
   return flags.history ? chalk.dim(line) : line;
+}
+
+/** `prefix` then `body`, the body wrapped to `columns` and its rows indented to start under its first. */
+function hang(prefix: string, body: string, columns: number): string {
+  const indent = stringWidth(prefix);
+  if (columns === Infinity) return prefix + body.replaceAll("\n", `\n${" ".repeat(indent)}`);
+  /* Too narrow for the text beside the name: the whole line wraps. */
+  if (columns - indent < MIN_TEXT_COLUMNS) return wrapLines(prefix + body, columns);
+  return prefix + wrapLines(body, columns - indent).replaceAll("\n", `\n${" ".repeat(indent)}`);
+}
+
+/** Each line of `text` wrapped to `width` columns at spaces (a longer word is cut), its rows starting at its own indentation. */
+function wrapLines(text: string, width: number): string {
+  return text.split("\n").map((line) => {
+    const lead = /^ */.exec(line)![0].slice(0, Math.floor(width / 2));
+    return lead + wrapAnsi(line.slice(lead.length), width - lead.length, { hard: true }).replaceAll("\n", `\n${lead}`);
+  }).join("\n");
 }
 
 /** A message line for piped output: the plain line, with the name coloured when colour is forced. */

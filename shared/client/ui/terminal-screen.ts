@@ -1,14 +1,25 @@
 /**
  * The screen of an interactive terminal: a readline prompt that incoming
- * lines never break. Each line is printed above the prompt, and the prompt
- * is drawn again below it with the half-typed input and the cursor where
- * they were, however many rows the input wraps onto.
+ * lines never break. Each line is printed above the prompt area, which is
+ * then drawn again below it: the rows that belong to the moment (lines
+ * still on their way to the server, Tab's candidates) and the prompt with
+ * the half-typed input and the cursor where they were, however many rows
+ * the input wraps onto.
  */
 import * as readline from "node:readline";
+import stringWidth from "string-width";
+import wrapAnsi from "wrap-ansi";
 import { ALL } from "../../protocol/limits.js";
+import { listingCompleter } from "./candidates.js";
 import { channelLabel, type LineParts, type MessageFlags } from "./format.js";
-import type { Screen, ScreenOptions } from "./screen-types.js";
+import { atPromptRow, cursorRows, rowsBelowPrompt } from "./readline-rows.js";
+import type { PendingPost, Screen, ScreenOptions } from "./screen-types.js";
 import { styledLine, type Style } from "./style.js";
+
+/** The mark of a line not yet taken by the server. */
+export const PENDING_MARK = "…";
+/** At most this many pending lines are shown; the rest are counted. */
+const PENDING_ROWS = 5;
 
 /** The Screen for a terminal that understands cursor movement. */
 export class TerminalScreen implements Screen {
@@ -18,19 +29,42 @@ export class TerminalScreen implements Screen {
   private readonly rl: readline.Interface;
   private readonly typed: AsyncIterator<string>;
   private readonly out: NodeJS.WriteStream;
+  private readonly bell: boolean;
   private closed = false;
+  private pendingRows: string[] = [];
+  private candidates: string | undefined;
+  /** The display widths of the rows drawn above the prompt, as they are on the screen now. */
+  private drawn: number[] = [];
 
   constructor(o: ScreenOptions) {
     this.style = o.style;
     this.out = o.output as NodeJS.WriteStream;
+    this.bell = o.bell ?? true;
+    const completer = o.completer && listingCompleter(o.completer, (hits) => this.showCandidates(hits));
     this.rl = readline.createInterface({
       input: o.input,
       output: this.out,
       terminal: true,
       historySize: 200,
       removeHistoryDuplicates: true,
-      ...(o.completer ? { completer: o.completer } : {}),
+      ...(completer ? { completer } : {}),
     });
+    /*
+     * readline's count of rows is brought up to date before it handles a key
+     * and after (its redraws, on a later key or a resize of the window, move
+     * up by that count); after a key, Tab's candidates go.
+     */
+    const before = () => void (this.closed || cursorRows(this.rl));
+    const after = (_: unknown, key?: { name?: string }) => {
+      if (this.closed) return;
+      cursorRows(this.rl);
+      if (this.candidates !== undefined && key?.name !== "tab") {
+        this.candidates = undefined;
+        this.redraw("");
+      }
+    };
+    o.input.prependListener("keypress", before);
+    o.input.on("keypress", after);
     // In raw mode Ctrl-C is a key, not a signal.
     this.rl.on("SIGINT", () => {
       o.onInterrupt?.();
@@ -38,17 +72,21 @@ export class TerminalScreen implements Screen {
     });
     /* Registered before anyone iterates the lines, so it runs while the screen is still as readline left it. */
     this.rl.on("line", (line: string) => this.submitted(line));
-    // Ctrl-D, Ctrl-C or close(): take the prompt away so the goodbye starts a clean line.
+    // Ctrl-D, Ctrl-C or close(): take the prompt area away so the goodbye starts a clean line.
     this.left = new Promise((resolve) => this.rl.once("close", () => {
-      this.closed = true;
       this.erasePrompt();
+      this.closed = true;
+      o.input.off("keypress", before);
+      o.input.off("keypress", after);
       resolve();
     }));
     this.typed = this.rl[Symbol.asyncIterator]();
   }
 
   message(parts: LineParts, flags: MessageFlags): void {
-    this.above(styledLine(parts, flags, this.style));
+    /* A live message that names the reader rings once; history never does. */
+    const ring = this.bell && !flags.history && flags.mentions.length > 0;
+    this.above(styledLine(parts, flags, this.style, this.columns), ring);
   }
 
   notice(text: string): void {
@@ -61,6 +99,15 @@ export class TerminalScreen implements Screen {
 
   output(lines: string[]): void {
     for (const line of lines) this.above(line);
+  }
+
+  pending(posts: readonly PendingPost[]): void {
+    const hidden = posts.length > PENDING_ROWS ? posts.length - PENDING_ROWS + 1 : 0;
+    this.pendingRows = [
+      ...(hidden > 0 ? [`${PENDING_MARK} ${hidden} more not sent yet`] : []),
+      ...posts.slice(hidden).map((p) => `${PENDING_MARK} ${p.kind === "me" ? `* ${p.user} ` : `${p.user}: `}${p.body.replaceAll("\n", " ")}`),
+    ].map((row) => this.style.dim(row));
+    if (!this.closed) this.redraw("");
   }
 
   setChannel(channel: string): void {
@@ -76,52 +123,64 @@ export class TerminalScreen implements Screen {
     this.rl.close();
   }
 
-  /** Prints a line above the prompt. */
-  private above(text: string): void {
-    if (this.closed) this.out.write(`${text}\n`);
-    else this.redraw(`${text}\n`);
+  private get columns(): number {
+    return this.out.columns || 80;
   }
 
-  /**
-   * Clears the prompt and the half-typed input, writes `text` in their
-   * place, and has readline draw them again below it, the cursor where it was.
-   */
+  /** Prints a line above the prompt area; `ring`s the bell with it. */
+  private above(text: string, ring = false): void {
+    const line = `${text}\n${ring ? "\x07" : ""}`;
+    if (this.closed) this.out.write(line);
+    else this.redraw(line);
+  }
+
+  private showCandidates(hits: string[]): void {
+    this.candidates = this.style.dim(hits.join("  "));
+    this.redraw("");
+  }
+
+  /** Clears the prompt area, writes `text` in its place, and draws the area again below it, the cursor where it was. */
   private redraw(text: string): void {
-    const rows = this.erasePrompt();
-    /*
-     * prompt(true) starts by moving up readline's own count of the rows the
-     * cursor is below the prompt's first (a long input wraps). That count
-     * goes stale when pasted text wraps; rows of padding make the move land
-     * just below `text` either way, and the redraw brings the count up to date.
-     */
-    const counted = (this.rl as unknown as { prevRows?: number }).prevRows ?? rows;
-    this.out.write(text + "\n".repeat(counted));
+    this.erasePrompt();
+    this.out.write(text);
+    this.drawPromptArea();
+  }
+
+  /** The rows above the prompt, each cut to one row, then the prompt and the input (readline draws those). */
+  private drawPromptArea(): void {
+    const rows = [...this.pendingRows, ...(this.candidates === undefined ? [] : [this.candidates])].map((row) => fit(row, this.columns));
+    for (const row of rows) this.out.write(`${row}\n`);
+    this.drawn = rows.map((row) => stringWidth(row));
+    atPromptRow(this.rl);
     this.rl.prompt(true);
   }
 
-  /** Clears the prompt and the input (every row they wrap onto); returns how many rows below its first the cursor was. */
-  private erasePrompt(): number {
-    const rows = this.rl.getCursorPos().rows;
-    readline.moveCursor(this.out, 0, -rows);
+  /** Clears the prompt area: the rows above the prompt, the prompt and the input (every row it wraps onto). */
+  private erasePrompt(): void {
+    if (this.closed) return;
+    /* A terminal that reflows on a resize has re-wrapped each row drawn above the prompt. */
+    const above = this.drawn.reduce((n, width) => n + Math.max(1, Math.ceil(width / this.columns)), 0);
+    readline.moveCursor(this.out, 0, -(cursorRows(this.rl) + above));
     readline.cursorTo(this.out, 0);
     readline.clearScreenDown(this.out);
-    return rows;
+    this.drawn = [];
   }
 
   /**
    * Enter: readline has echoed the line and moved below it. The line comes
    * back from the server as a message (or is a command), so the echo is
-   * taken away and a fresh prompt drawn where it was.
+   * taken away, Tab's candidates too, and a fresh prompt drawn where it was.
    */
   private submitted(line: string): void {
     readline.moveCursor(this.out, 0, -(rowsBelowPrompt(this.rl, line) + 1));
-    this.rl.prompt();
+    atPromptRow(this.rl);
+    this.candidates = undefined;
+    this.redraw("");
   }
 }
 
-/** How many rows below the prompt's first row `line` ends, as readline wrapped it (wide characters included). */
-function rowsBelowPrompt(rl: readline.Interface, line: string): number {
-  /* getCursorPos() measures the prompt plus the line up to the cursor; a view of rl with another line and cursor reuses that arithmetic without touching rl. */
-  const view = Object.create(rl, { line: { value: line }, cursor: { value: line.length } }) as readline.Interface;
-  return rl.getCursorPos.call(view).rows;
+/** `row` cut to one row of the terminal (by display width), marked where it was cut. */
+function fit(row: string, columns: number): string {
+  if (stringWidth(row) <= columns) return row;
+  return `${wrapAnsi(row, columns - 1, { hard: true, trim: false }).split("\n")[0]}…`;
 }
