@@ -2,15 +2,20 @@
  * A group commit in the making: the posts of one event-loop turn, appended
  * to the log together, and every reply that has to wait for them.
  */
-import type { MessageEntry } from "./log/event-log.js";
+import type { MessageEntry, Numbers } from "./log/event-log.js";
 
 /** Frames to send on the ROUTER (a reply, or its part after the envelope). */
 export type Message = (Buffer | string)[];
 
-/** A post's place among a batch's replies: acknowledged with the numbers of `entries[index]`. */
+/**
+ * A post's place among the replies: acknowledged with the numbers of
+ * `batch.entries[index]` (a retry may point into an earlier batch), or
+ * refused if that batch failed.
+ */
 export class PostSlot {
   constructor(
     readonly envelope: Buffer[],
+    readonly batch: Batch,
     readonly index: number,
   ) {}
 }
@@ -25,4 +30,6 @@ export class Batch {
   /** Index in `entries` by post id: a retry of a post of this batch is answered with it. */
   readonly byId = new Map<string, number>();
   readonly replies: (PostSlot | Message | (() => Message))[] = [];
+  /** Set once the batch is committed. */
+  numbers: Numbers[] | undefined;
 }

@@ -17,8 +17,9 @@ import { RateLimiter } from "./rate-limiter.js";
 
 const TIME = "2026-01-31T22:00:00.000Z";
 
-/** A memory log whose commits take a few milliseconds, and fail for a batch holding post id "lost". */
+/** A memory log whose commits take a few milliseconds, as over a network, and fail for a batch holding post id "lost". */
 class SlowLog extends MemoryLog {
+  override readonly groupCommit = true;
   override async appendBatch(entries: readonly LogEntry[]): Promise<Numbers[]> {
     await new Promise((resolve) => setTimeout(resolve, 5));
     if (entries.some((e) => e.id === "lost")) throw new Error("injected failure");
@@ -26,7 +27,7 @@ class SlowLog extends MemoryLog {
   }
 }
 
-function setup(log = new MemoryLog(), rate = 0, burst = 1) {
+function setup(log: MemoryLog = new MemoryLog(), rate = 0, burst = 1) {
   const sent: string[][] = [];
   const errors: string[] = [];
   const socket = { closed: false, send: async (m: (Buffer | string)[]) => void sent.push(m.map(String)) };
@@ -97,14 +98,17 @@ test("a failed commit answers each of its posts (and their retries) unavailable,
   assert.deepEqual(p.errors, ["could not store 2 messages: injected failure"]);
 });
 
-test("a retry of a post being committed waits for that commit; a retry of a committed post is answered at once", async () => {
+test("a retry of a post being committed waits for that commit, in its client's order; a retry of a committed post is answered at once", async () => {
   const p = setup(new SlowLog());
   p.post("c1", "a");
   await new Promise((resolve) => setImmediate(resolve)); // "a" is being committed now
+  p.post("c2", "b"); // in the next batch
   p.post("c2", "a");
   await p.settled();
   p.post("c3", "a");
   await p.settled();
-  assert.deepEqual(p.sent.map((r) => [r[0], ...r.slice(2)]), [["c1", "ok", "1", "1"], ["c2", "ok", "1", "1"], ["c3", "ok", "1", "1"]]);
-  assert.deepEqual(p.published, ["a=1"]);
+  assert.deepEqual(p.sent.map((r) => [r[0], ...r.slice(2)]), [
+    ["c1", "ok", "1", "1"], ["c2", "ok", "2", "2"], ["c2", "ok", "1", "1"], ["c3", "ok", "1", "1"],
+  ]);
+  assert.deepEqual(p.published, ["a=1", "b=2"]);
 });

@@ -10,8 +10,10 @@
  * handler: the operation's family in handlers/ makes the answer, presence
  *   events and log entries.
  * commit: the entries of every post of one event-loop turn are appended to
- *   the log as one batch (group commit). The fan-out publishes them from the
- *   log's committed tail, not from here.
+ *   the log as one batch (group commit) when the engine asks for it, else
+ *   each at once; posts that come while a batch is being committed form the
+ *   next. The fan-out publishes them from the log's committed tail, not from
+ *   here.
  * reply: a post is acknowledged only once its batch is committed, or told
  *   `unavailable` if the commit failed; a request that comes after posts
  *   still being committed is answered after them, so it sees them.
@@ -46,6 +48,8 @@ export interface PipelineOptions {
   /** Hears about failures that are not a client's fault. */
   onError: (sentence: string) => void;
 }
+
+const UNAVAILABLE = encodeError("unavailable", "the server could not store the message; try again");
 
 /** Takes every request of the ROUTER through the steps above, and sends its reply. */
 export class Pipeline {
@@ -101,13 +105,15 @@ export class Pipeline {
       return;
     }
     let b = this.open;
-    if (!b) {
-      b = this.open = new Batch();
-      if (!this.committing) setImmediate(this.flush);
-    }
+    const first = !b;
+    if (!b) b = this.open = new Batch();
     b.byId.set(p.id, b.entries.length);
-    b.replies.push(new PostSlot(envelope, b.entries.length));
+    b.replies.push(new PostSlot(envelope, b, b.entries.length));
     b.entries.push(post(p, now));
+    // While a batch is being committed, posts wait for it (its settling flushes them).
+    if (this.committing) return;
+    if (!log.groupCommit) this.flush();
+    else if (first) setImmediate(this.flush);
   }
 
   /**
@@ -121,11 +127,11 @@ export class Pipeline {
     else this.o.replies.send([...envelope, ...frames]);
   }
 
-  /** Whether post `id` is in batch `b`; if so its retry is answered with it. */
+  /** Whether post `id` is in batch `b`; if so its retry is answered with it, after the replies before it. */
   private retried(envelope: Buffer[], id: string, b: Batch | undefined): boolean {
     const index = b?.byId.get(id);
     if (index === undefined) return false;
-    b!.replies.push(new PostSlot(envelope, index));
+    (this.open ?? b!).replies.push(new PostSlot(envelope, b!, index));
     return true;
   }
 
@@ -165,21 +171,22 @@ export class Pipeline {
   };
 
   private committed(b: Batch, numbers: Numbers[]): void {
-    this.committing = undefined;
-    for (const r of b.replies) {
-      if (r instanceof PostSlot) this.o.replies.send([...r.envelope, ...encodePostAck(numbers[r.index]!.seq, numbers[r.index]!.gseq)]);
-      else this.settle(r);
-    }
-    this.flush();
+    b.numbers = numbers;
+    this.settled(b);
   }
 
   private failed(b: Batch, err: unknown): void {
-    this.committing = undefined;
     this.o.onError(`could not store ${b.entries.length} messages: ${err instanceof Error ? err.message : String(err)}`);
-    const refusal = encodeError("unavailable", "the server could not store the message; try again");
+    this.settled(b);
+  }
+
+  /** Sends every reply that waited for `b`, in order, then commits what came meanwhile. */
+  private settled(b: Batch): void {
+    this.committing = undefined;
     for (const r of b.replies) {
-      if (r instanceof PostSlot) this.o.replies.send([...r.envelope, ...refusal]);
-      else this.settle(r);
+      if (!(r instanceof PostSlot)) this.settle(r);
+      else if (r.batch.numbers) this.o.replies.send([...r.envelope, ...encodePostAck(r.batch.numbers[r.index]!.seq, r.batch.numbers[r.index]!.gseq)]);
+      else this.o.replies.send([...r.envelope, ...UNAVAILABLE]);
     }
     this.flush();
   }

@@ -55,6 +55,13 @@ export interface CommittedBatch {
 export interface EventLog {
   /** Identifies this numbering; constant across restarts for a durable engine. */
   readonly epoch: string;
+  /**
+   * Whether posts should wait for the end of the event-loop turn to share
+   * one commit: true when a commit has a fixed cost (SQLite's WAL commit, a
+   * network round trip); false when it is free and immediate (memory),
+   * where waiting only delays replies and publications.
+   */
+  readonly groupCommit: boolean;
   /** Newest committed gseq (0 when empty). */
   readonly gseq: number;
   /** Newest committed seq of a channel (0 when it has none). */

@@ -48,6 +48,7 @@ export function openSqliteLog(path: string): SqliteLog {
 /** The event log in a SQLite file: epoch, numbering and entries survive restarts. */
 export class SqliteLog implements EventLog {
   readonly epoch: string;
+  readonly groupCommit: boolean = true;
   private count: number;
   private readonly heads = new Map<string, number>();
   private readonly ids = new IdIndex();
