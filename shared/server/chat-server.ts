@@ -10,7 +10,6 @@
  * batch of posts be acknowledged after its one commit.
  */
 import { Router, XPublisher } from "zeromq";
-import type { PostFrames } from "../protocol/index.js";
 import { BindError, zmqErrorCode } from "../errors.js";
 import { MAX_FRAME_BYTES } from "../protocol/limits.js";
 import { isIpv6Endpoint } from "../transport/endpoint.js";
@@ -18,7 +17,7 @@ import type { PartFeatures } from "../parts.js";
 import { SendQueue } from "../transport/send-queue.js";
 import { curveServerOptions, type CurveServerKeys } from "../transport/curve.js";
 import { Fanout } from "./fanout.js";
-import type { EventLog, Numbers } from "./log/event-log.js";
+import type { EventLog } from "./log/event-log.js";
 import { MemoryLog } from "./log/memory.js";
 import { Pipeline } from "./pipeline.js";
 import { PresenceTable } from "./presence-table.js";
@@ -56,15 +55,6 @@ export interface ServerOptions {
   onError?: (sentence: string) => void;
 }
 
-/**
- * A post recorded without being published, as if ZeroMQ had dropped it.
- * @deprecated For tests written before the event log (they make a gap this way); use `log`.
- */
-export interface UnpublishedWriter {
-  readonly gseq: number;
-  append(message: Omit<PostFrames, "op">): Promise<Numbers>;
-}
-
 /** A running server. */
 export interface ChatServer {
   /** The post endpoint actually bound (port 0 resolved). */
@@ -72,8 +62,6 @@ export interface ChatServer {
   readonly pubEndpoint: string | undefined;
   /** Where it records messages: read it, or append to it to have the fan-out publish. */
   readonly log: EventLog;
-  /** @deprecated See UnpublishedWriter. */
-  readonly store: UnpublishedWriter;
   /** Commits what is pending, closes the sockets, then the log. */
   close(): Promise<void>;
 }
@@ -149,16 +137,6 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     postEndpoint: router.lastEndpoint ?? options.post,
     pubEndpoint: xpub?.lastEndpoint ?? undefined,
     log,
-    store: {
-      get gseq() {
-        return log.gseq;
-      },
-      append(m) {
-        const entry = { type: "message" as const, id: m.id, channel: m.channel, user: m.user, time: m.time, kind: m.kind, body: m.body, received: Date.now() };
-        const write = () => log.appendBatch([entry]).then(([n]) => n!);
-        return fanout ? fanout.withheld(write) : write();
-      },
-    },
     async close() {
       clearInterval(timer);
       await pipeline.drain();

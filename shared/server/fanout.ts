@@ -31,7 +31,6 @@ export class Fanout {
   /** Channels with new entries lately (and when), for the heads in heartbeats. */
   private readonly changed = new Map<string, number>();
   private readonly unsubscribe: () => void;
-  private withholding = false;
 
   /** Publishes on `xpub` what `log` commits from now on. */
   constructor(
@@ -71,27 +70,12 @@ export class Fanout {
     }
   }
 
-  /**
-   * Runs `write` with message publication withheld: what it commits is
-   * recorded and never published, as if ZeroMQ had dropped it. Only for
-   * tests that make a gap (and only for an engine that commits at once).
-   */
-  withheld<T>(write: () => T): T {
-    this.withholding = true;
-    try {
-      return write();
-    } finally {
-      this.withholding = false;
-    }
-  }
-
   /** Stops reading the log. */
   stop(): void {
     this.unsubscribe();
   }
 
   private committed({ entries, numbers }: CommittedBatch): void {
-    if (this.withholding) return;
     const now = Date.now();
     const epoch = this.log.epoch;
     for (let i = 0; i < entries.length; i++) {

@@ -182,5 +182,5 @@ test("a server restarted without a store: the feed starts over, and a post retri
   await seen.until(() => seen.shown.some((x) => x.m.body === "three"), "the message after the restart");
   assert.deepEqual(seen.shown.map((x) => `${x.m.body} #${x.m.gseq}`), ["one #1", "two #2", "three #2"]);
   assert.ok(seen.notices.some((n) => n.type === "restarted"));
-  assert.equal(second.store.gseq, 2);
+  assert.equal(second.log.gseq, 2);
 });
