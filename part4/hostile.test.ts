@@ -172,7 +172,7 @@ test("well-formed messages with bad content get an error code and a sentence; no
   const hello = (h: object) => ["hello", JSON.stringify({ session: "s-1", user: "mallory", channels: ["dev"], ...h })];
   const cases: [(string | Buffer)[], string, string][] = [
     // wrong frame count, empty frames, unknown kinds of request
-    [["post", "m-1", "dev"], "bad-request", "invalid request: 'post' needs 7 frames, got 3"],
+    [["post", "m-1", "dev"], "bad-request", "invalid request: 'post' needs 7 frames (8 with a login token), got 3"],
     [["who"], "bad-request", "invalid request: 'who' needs 2 frames, got 1"],
     [[""], "bad-request", "invalid request: '' needs 2 frames, got 1"],
     [["", ""], "bad-request", "invalid op: '' is not a known request"],

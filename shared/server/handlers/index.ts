@@ -7,12 +7,13 @@ import type { ControlRequest } from "../../protocol/index.js";
 import { handlers as chat } from "./chat.js";
 import { handlers as history } from "./history.js";
 import { handlers as presence } from "./presence.js";
+import { handlers as accounts } from "./accounts.js";
 import type { ControlHandler, ControlHandlers, ControlOp, HandlerContext, Outcome } from "./context.js";
 
 export { post } from "./chat.js";
 export type { HandlerContext, Outcome } from "./context.js";
 
-const CONTROL: ControlHandlers<ControlOp> = { ...chat, ...history, ...presence };
+const CONTROL: ControlHandlers<ControlOp> = { ...chat, ...history, ...presence, ...accounts };
 
 /** Answers one control request with its family's handler. */
 export function answerControl(request: ControlRequest, c: HandlerContext): Outcome {
