@@ -8,6 +8,7 @@ import * as readline from "node:readline";
 import { ALL } from "../../protocol/limits.js";
 import { channelLabel, type LineParts, type MessageFlags } from "./format.js";
 import type { Screen, ScreenOptions } from "./screen-types.js";
+import { askSecret } from "./secret-prompt.js";
 import { styledLine, type Style } from "./style.js";
 
 /** The Screen for a terminal that understands cursor movement. */
@@ -19,6 +20,8 @@ export class TerminalScreen implements Screen {
   private readonly typed: AsyncIterator<string>;
   private readonly out: NodeJS.WriteStream;
   private closed = false;
+  /* Lines that arrive while a password is asked, shown once it is in. */
+  private held: string[] | undefined;
 
   constructor(o: ScreenOptions) {
     this.style = o.style;
@@ -68,6 +71,20 @@ export class TerminalScreen implements Screen {
     if (!this.closed) this.redraw("");
   }
 
+  async secret(prompt: string): Promise<string | undefined> {
+    if (this.closed) return undefined;
+    this.erasePrompt();
+    this.held = [];
+    const answer = await askSecret(this.rl, this.style.prompt(prompt));
+    const held = this.held;
+    this.held = undefined;
+    // The password's prompt row gives way to what arrived meanwhile, then the chat's prompt.
+    const text = held.map((line) => `${line}\n`).join("");
+    if (this.closed) this.out.write(text);
+    else this.redraw(text);
+    return answer;
+  }
+
   lines(): AsyncIterable<string> {
     return { [Symbol.asyncIterator]: () => this.typed };
   }
@@ -78,7 +95,8 @@ export class TerminalScreen implements Screen {
 
   /** Prints a line above the prompt. */
   private above(text: string): void {
-    if (this.closed) this.out.write(`${text}\n`);
+    if (this.held) this.held.push(text);
+    else if (this.closed) this.out.write(`${text}\n`);
     else this.redraw(`${text}\n`);
   }
 
