@@ -78,6 +78,8 @@ export function createStyle(color: boolean): Style {
 /** Gutter marks: the reader's own lines, and lines that mention the reader. */
 export const OWN_MARK = ">";
 export const MENTION_MARK = "!";
+/** Before the name of a message not from an account, on a server that has accounts. */
+export const FREE_MARK = "~";
 
 /**
  * A message line for the terminal: a one-character gutter, the time, the
@@ -89,7 +91,8 @@ export function styledLine(p: LineParts, flags: MessageFlags, style: Style): str
   const mentioned = flags.mentions.length > 0;
   const gutter = flags.own ? chalk.bold(OWN_MARK) : mentioned ? chalk.yellow.bold(MENTION_MARK) : " ";
   const where = p.channel === undefined ? "" : `#${p.channel} `;
-  const name = flags.own ? chalk.bold(style.name(p.user)) : style.name(p.user);
+  /* As IRC marks a user who has not identified: a free name, where the server has accounts. */
+  const name = (flags.free ? chalk.dim(FREE_MARK) : "") + (flags.own ? chalk.bold(style.name(p.user)) : style.name(p.user));
   const indent = " ".repeat(2 + p.time.length + 1);
   const body = highlight(p.body, flags.mentions, chalk).replaceAll("\n", `\n${indent}`);
   const text = p.action ? `* ${name} ${body}` : `${name}: ${body}`;
