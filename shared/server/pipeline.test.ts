@@ -14,6 +14,9 @@ import { MemoryLog } from "./log/memory.js";
 import { Pipeline } from "./pipeline.js";
 import { PresenceTable } from "./presence-table.js";
 import { RateLimiter } from "./rate-limiter.js";
+import { Accounts } from "./accounts/accounts.js";
+import { MemoryAccountStore } from "./accounts/memory-store.js";
+import { Hasher } from "./accounts/passwords.js";
 
 const TIME = "2026-01-31T22:00:00.000Z";
 
@@ -32,6 +35,7 @@ function setup(log = new MemoryLog(), rate = 0, burst = 1) {
   const socket = { closed: false, send: async (m: (Buffer | string)[]) => void sent.push(m.map(String)) };
   const pipeline = new Pipeline({
     log, features: PARTS[4], presence: new PresenceTable(30_000), limiter: new RateLimiter(rate, burst),
+    accounts: new Accounts({ store: new MemoryAccountStore(), hasher: new Hasher() }), authLimiter: new RateLimiter(0, 1),
     heartbeatMs: 1000, presenceMs: 30_000, replies: new SendQueue(socket), announce: () => {}, onError: (s) => errors.push(s),
   });
   const published: string[] = [];

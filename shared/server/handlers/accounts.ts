@@ -1,20 +1,20 @@
 /**
- * SCAFFOLD on the accounts branch only: the accounts family's handlers are
- * being written; until then every accounts request is refused. Never merged
- * as is.
+ * The accounts family: register, login, logout, passwd, whoami, unregister,
+ * answered by the server's Accounts (shared/server/accounts/). register,
+ * login, passwd and unregister hash a password, so they answer later
+ * (`SLOW_OPS`): the pipeline keeps the asking client's replies in order
+ * meanwhile and serves every other client.
  */
-import { CodecError } from "../../protocol/errors.js";
-import type { ControlHandlers } from "./context.js";
+import type { ControlHandlers, ControlOp } from "./context.js";
 
-const notYet = (): never => {
-  throw new CodecError("accounts", "are not implemented on this server yet", "unavailable");
-};
+/** Operations whose handler returns a promise. */
+export const SLOW_OPS: ReadonlySet<ControlOp> = new Set<ControlOp>(["register", "login", "passwd", "unregister"]);
 
 export const handlers: ControlHandlers<"register" | "login" | "logout" | "passwd" | "whoami" | "unregister"> = {
-  register: notYet,
-  login: notYet,
-  logout: notYet,
-  passwd: notYet,
-  whoami: notYet,
-  unregister: notYet,
+  register: async ({ user, password }, { accounts, now }) => ({ answer: await accounts.register(user, password, now), events: [] }),
+  login: async ({ user, password }, { accounts }) => ({ answer: await accounts.login(user, password), events: [] }),
+  logout: ({ token }, { accounts, now }) => ({ answer: accounts.logout(token, now), events: [] }),
+  passwd: async ({ token, password, newPassword }, { accounts, now }) => ({ answer: await accounts.passwd(token, password, newPassword, now), events: [] }),
+  whoami: ({ token }, { accounts, now }) => ({ answer: accounts.whoami(token, now), events: [] }),
+  unregister: async ({ token, password }, { accounts, now }) => ({ answer: await accounts.unregister(token, password, now), events: [] }),
 };
