@@ -105,18 +105,25 @@ export class Account implements Greeter {
     this.c.screen.notice(`logged in as ${this.user} until ${until(r.answer.expires)}`);
   }
 
-  /** Takes up the saved login for this server and name, unless it has expired. */
-  private resume(): void {
+  /**
+   * Takes up the saved login for this server and name once the server
+   * confirms it (whoami); one it no longer knows is dropped. A server that
+   * does not answer gets the benefit of the doubt: the hellos will tell.
+   */
+  private async resume(): Promise<void> {
     const saved = this.readSaved();
     if (!saved) return;
-    if (!(Date.parse(saved.expires) > Date.now())) {
+    const ended = () => {
       this.drop(saved.user);
-      this.c.screen.warning(`the saved login of ${saved.user} has expired: log in again (--login, or /login)`);
-      return;
-    }
-    Object.assign(this, { user: saved.user, token: saved.token, expires: saved.expires });
+      this.c.screen.warning(`the saved login of ${saved.user} has expired or was revoked: log in again (--login, or /login)`);
+    };
+    if (!(Date.parse(saved.expires) > Date.now())) return ended();
     this.warnCleartext();
-    this.c.screen.notice(`logged in as ${this.user} until ${until(saved.expires)} (saved login)`);
+    const r = await this.call({ op: "whoami", token: saved.token });
+    if (r && !r.ok && r.code === "auth-failed") return ended();
+    const { user, expires } = r?.ok ? r.answer : saved;
+    Object.assign(this, { user, token: saved.token, expires });
+    this.c.screen.notice(`logged in as ${user} until ${until(expires)} (saved login)`);
   }
 
   /** A new login (or the one /passwd gives): used from now on and, unless --no-save-login, saved. */
