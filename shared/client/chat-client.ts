@@ -65,6 +65,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     failure ??= err;
     outbox.close();
     queries.close();
+    account.close();
     quit();
   };
   const outbox = new Outbox({
@@ -75,7 +76,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   // A name the server will not let this client use, or a login at start-up that failed, ends the client with the reason.
   let ended: { sentence: string; code: number } | undefined;
   const account = new Account({
-    server: o.post, encrypted: o.curve !== undefined, user: o.user, queries, screen,
+    server: o.post, curve: o.curve, onFailure: fail, user: o.user, screen,
     options: o.account ?? { login: false, save: true, piped: {} },
     end: (sentence, code) => {
       ended ??= { sentence, code };
@@ -164,6 +165,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   // Say goodbye so /who forgets us now, but never wait long for it.
   await session.bye(queries.isReachable && !feed.isSilent);
   queries.close();
+  account.close();
   feed.close();
   await feed.closed();
   if (failure) errors.write(`${failure.message}\n`);

@@ -14,12 +14,14 @@
  * token is dropped, with a line saying to log in again.
  */
 import { DateTime } from "luxon";
-import { ClosedError, isChatError } from "../errors.js";
+import { ClosedError, isChatError, type HandshakeError } from "../errors.js";
 import type { AnswerOf, ControlRequest, HelloAnswer, LoginAnswer } from "../protocol/index.js";
 import { RejectedError } from "../protocol/errors.js";
+import type { CurveClientKeys } from "../transport/curve.js";
 import { isLoopbackEndpoint } from "../transport/loopback.js";
+import { ReliableRequester } from "../transport/requester.js";
 import { Passwords, type PipedPasswords } from "./password.js";
-import type { Queries } from "./queries.js";
+import { Queries } from "./queries.js";
 import type { Greeter } from "./session.js";
 import { TokenFile } from "./token-file.js";
 import type { Screen } from "./ui/screen-types.js";
@@ -36,13 +38,14 @@ export interface AccountOptions {
 
 /** What the account works with. */
 export interface AccountContext {
-  /** The server's post endpoint: names it in the token file. */
+  /** The server's post endpoint: where account requests go, and the server's name in the token file. */
   server: string;
-  /** Whether the connection is encrypted (CURVE). */
-  encrypted: boolean;
+  /** The client's CURVE keys, when the server encrypts. */
+  curve?: CurveClientKeys | undefined;
+  /** Hears that the handshake can never succeed. */
+  onFailure: (err: HandshakeError) => void;
   /** The name from the command line. */
   user: string;
-  queries: Queries;
   screen: Screen;
   options: AccountOptions;
   /** Ends the client with a sentence and an exit code. */
@@ -67,6 +70,15 @@ export function until(expires: string, now: DateTime = DateTime.now()): string {
   return t.hasSame(now, "day") ? `${t.toFormat("HH:mm")} today` : t.toFormat("yyyy-MM-dd");
 }
 
+/**
+ * How long a password request may take: the server hashes slowly on
+ * purpose, and a busy one queues the hashing. One attempt, never a retry,
+ * which would register twice or count a wrong password twice.
+ */
+const PASSWORD_MS = 15_000;
+/** How long a request carrying only the token may take. */
+const TOKEN_MS = 5000;
+
 /** Who this client is at the server. */
 export class Account implements Greeter {
   /** The name posts and hellos carry: the account's as registered once logged in. */
@@ -79,10 +91,13 @@ export class Account implements Greeter {
   greeted = false;
   readonly passwords: Passwords;
   private readonly tokens: TokenFile | undefined;
+  /* Its own requester: a password request's long wait holds up no other question. */
+  private readonly queries: Queries;
   private warned = false;
 
   constructor(private readonly c: AccountContext) {
     this.user = c.user;
+    this.queries = new Queries(new ReliableRequester({ endpoint: c.server, curve: c.curve, onFailure: c.onFailure, attemptMs: PASSWORD_MS }), c.screen);
     this.passwords = new Passwords(c.screen, c.options.piped);
     this.tokens = c.options.save ? (c.tokens ?? new TokenFile()) : undefined;
   }
@@ -150,15 +165,16 @@ export class Account implements Greeter {
 
   /** Says, once, that a password or token is about to cross the network in clear. */
   warnCleartext(): void {
-    const warning = this.warned ? undefined : cleartextWarning(this.c.server, this.c.encrypted);
+    const warning = this.warned ? undefined : cleartextWarning(this.c.server, this.c.curve !== undefined);
     this.warned = true;
     if (warning) this.c.screen.warning(warning);
   }
 
   /** Sends an account request; undefined once the person has left (or the client closed). */
   async call<R extends ControlRequest>(request: R): Promise<Outcome<AnswerOf<R["op"]>> | undefined> {
+    const ms = "password" in request ? PASSWORD_MS : TOKEN_MS;
     try {
-      const answer = await this.c.queries.patience(this.c.queries.request(request, { timeoutMs: 5000 }), 6000);
+      const answer = await this.queries.patience(this.queries.request(request, { timeoutMs: ms }), ms + 1000);
       return answer === undefined ? undefined : { ok: true, answer };
     } catch (err) {
       if (err instanceof ClosedError) return undefined;
@@ -166,6 +182,11 @@ export class Account implements Greeter {
       if (isChatError(err)) return { ok: false, sentence: err.sentence };
       throw err;
     }
+  }
+
+  /** Abandons the account requests still waiting. */
+  close(): void {
+    this.queries.close();
   }
 
   /** Session: a hello was answered. */
