@@ -35,7 +35,7 @@ import type { PartFeatures } from "../parts.js";
 import type { SendQueue } from "../transport/send-queue.js";
 import { answerControl, post, SLOW_OPS, type Outcome } from "./handlers/index.js";
 import type { Accounts } from "./accounts/accounts.js";
-import { Refusal } from "./accounts/refusal.js";
+import { Refusal, STALE_LOGIN } from "./accounts/refusal.js";
 import { Batch, PostSlot, type Message } from "./batch.js";
 import type { EventLog, Numbers } from "./log/event-log.js";
 import type { PresenceTable } from "./presence-table.js";
@@ -257,6 +257,8 @@ export class Pipeline {
 
   /** The error reply for a request that failed: a client's mistake, or ours (then reported). */
   private refusal(err: unknown): Message {
+    /* A token that is not even well formed is one more unknown token, with the same answer. */
+    if (err instanceof CodecError && err.field === "token") return encodeError("auth-failed", STALE_LOGIN);
     if (err instanceof CodecError) return encodeError(err.code, err.sentence);
     if (err instanceof Refusal) return encodeError(err.code, err.sentence, err.retryAfterMs);
     this.o.onError(`internal error while handling a request: ${String(err)}`);
