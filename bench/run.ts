@@ -4,7 +4,7 @@
  * doing the same traffic in the same run. Prints a Markdown table and
  * writes the figures with the machine's description to bench/results.json.
  *
- *   node bench/run.js [--only throughput,latency,fanout,burst,memory,history,hostile] [--out file.json]
+ *   node bench/run.js [--only throughput,latency,fanout,burst,memory,history,hostile,login] [--out file.json]
  *
  * Bounded: every wait has a limit and the whole run stops itself after
  * five minutes.
@@ -21,6 +21,7 @@ import { fanout } from "./fanout.js";
 import { burst } from "./burst.js";
 import { idleSubscribers, storedMessages } from "./memory.js";
 import { history, timeHistory } from "./history.js";
+import { login } from "./login.js";
 
 const LIMIT_MS = 5 * 60_000;
 const args = process.argv.slice(2);
@@ -108,6 +109,12 @@ try {
     const h = await history(historyInMemory, tmpDir, 1_000_000);
     figures.push(...h.figures);
     details.history = h.details;
+  }
+  if (wanted("login")) {
+    step("logins: scrypt cost, logins a second, a post's round trip alone and during a wrong-password login flood");
+    const l = await login({ loginMs: 4000, posts: 2000, intervalMs: 2, rounds: 2, floodConnections: 32 });
+    figures.push(...l.figures);
+    details.login = l.details;
   }
   if (wanted("hostile")) {
     step("hostile input: RSS under malformed requests (bench/hostile-memory.js)");

@@ -8,13 +8,15 @@ import { ClosedLoop } from "./clients/closed-loop.js";
 import { PacedLoad } from "./clients/paced.js";
 import { postPipelined } from "./clients/pipelined.js";
 import { postMaker } from "./clients/post-frames.js";
-import { probeLatency, timeRequests } from "./clients/probe.js";
+import { probeLatency, timePosts, timeRequests } from "./clients/probe.js";
+import { LoginLoad } from "./clients/logins.js";
 import { CountingSubscriber, idleSubscribers, WARM_CHANNEL } from "./clients/subscribers.js";
 
 type Args = Record<string, any>;
 
 let loop: ClosedLoop | undefined;
 let paced: PacedLoad | undefined;
+let logins: LoginLoad | undefined;
 let subscriber: CountingSubscriber | undefined;
 let idle: { close(): void } | undefined;
 let warm: { endpoint: string; socket: Request; next: () => (string | Buffer)[] } | undefined;
@@ -48,6 +50,10 @@ const tasks: Record<string, (a: Args) => unknown> = {
   idleClose: () => idle?.close(),
   probe: (a) => probeLatency(a.post, a.pub, a.count, a.intervalMs, a.channel),
   time: (a) => timeRequests(a.endpoint, a.frames, a.count, a.warmup),
+  posts: (a) => timePosts(a.endpoint, a.count, a.intervalMs, a.channel),
+  /** Logins as `user` (every attempt a new name `<user>-<n>` with `spray`) on `connections` sockets, until loginsStop. */
+  loginsStart: (a) => void (logins = new LoginLoad(a.endpoint, a.connections, a.spray ? (n) => `${a.user}-${n}` : () => a.user, a.password)),
+  loginsStop: () => logins!.stop(),
 };
 
 process.on("message", async (m: { id: number; task: string; args: Args }) => {

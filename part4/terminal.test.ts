@@ -31,8 +31,8 @@ test("a half-typed line survives an incoming message: printed above the prompt, 
 
   const screen = amy.vt.transcript;
   const incoming = screen.findIndex((l) => /bob: hello amy$/.test(l));
-  // Mentioned by name: marked in the gutter, so it stands out even without colour.
-  assert.match(screen[incoming]!, new RegExp(`^! ${TIME} bob: hello amy$`));
+  // Mentioned by name: marked in the gutter, so it stands out even without colour; ~: a free name, not an account.
+  assert.match(screen[incoming]!, new RegExp(`^! ${TIME} ~bob: hello amy$`));
   assert.equal(screen.at(-1), "[#dev] half typed", `the prompt is last and intact:\n${screen.join("\n")}`);
   assert.ok(incoming < screen.length - 1, "the message is above the prompt");
   assert.equal(screen.filter((l) => l.includes("half typ")).length, 1, `no leftover copy of the typed text:\n${screen.join("\n")}`);
@@ -44,7 +44,7 @@ test("a half-typed line survives an incoming message: printed above the prompt, 
   amy.type("-");
   await amy.until("the edit", (vt) => vt.cursorRow === "[#dev] half ty-ped");
   amy.type("\r");
-  await amy.until("amy's own message", (vt) => vt.transcript.some((l) => new RegExp(`^> ${TIME} amy: half ty-ped$`).test(l)));
+  await amy.until("amy's own message", (vt) => vt.transcript.some((l) => new RegExp(`^> ${TIME} ~amy: half ty-ped$`).test(l)));
   await amy.until("an empty prompt", (vt) => vt.cursorRow === "[#dev]");
   assert.equal(amy.vt.transcript.filter((l) => l.includes("half ty-ped")).length, 1, `the typed line is not echoed twice:\n${amy.vt.transcript.join("\n")}`);
 
@@ -173,8 +173,8 @@ test("lines typed while the server is away show as pending until delivered, and 
 
   // The server comes back: each line arrives once, as amy's own message, and no pending copy stays.
   const server = await startServer(t, SERVER, [], [gone.postPort, gone.pubPort]);
-  await amy.until("the lines delivered", (vt) => vt.transcript.some((l) => / \* amy waits$/.test(l)) && !vt.transcript.some((l) => l.startsWith("…")));
-  for (const body of ["amy: one", "amy: two", "* amy waits"]) {
+  await amy.until("the lines delivered", (vt) => vt.transcript.some((l) => / \* ~?amy waits$/.test(l)) && !vt.transcript.some((l) => l.startsWith("…")));
+  for (const body of ["amy: one", "amy: two", "amy waits"]) {
     assert.equal(amy.vt.transcript.filter((l) => l.endsWith(body)).length, 1, `${body} once:\n${amy.vt.transcript.join("\n")}`);
   }
 

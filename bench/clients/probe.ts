@@ -95,3 +95,28 @@ export async function timeRequests(endpoint: string, frames: string[], count: nu
   }
   return { samples, replyBytes: reply.reduce((n, f) => n + f.length, 0), reply: reply.map((f) => f.toString("utf8")) };
 }
+
+/**
+ * Posts `count` new messages one at a time, `intervalMs` apart, and times
+ * each from its send to its ack (µs): a chat client's round trip.
+ */
+export async function timePosts(endpoint: string, count: number, intervalMs: number, channel: string) {
+  const req = new Request({ linger: 0, receiveTimeout: 10_000 });
+  req.connect(endpoint);
+  const next = postMaker(channel);
+  const samples: number[] = [];
+  let refused = 0;
+  try {
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      await req.send(next());
+      const [status] = await req.receive();
+      samples.push((performance.now() - t0) * 1000);
+      if (status!.toString() !== "ok") refused++;
+      await sleep(intervalMs);
+    }
+  } finally {
+    req.close();
+  }
+  return { samples, refused };
+}

@@ -3,7 +3,7 @@
  * lines are posted (outbox.ts) while messages arrive (feed/), concurrently
  * on one event loop; commands (commands/) ask the server through their own
  * requester (queries.ts), and the session (session.ts) keeps this client
- * listed in /who.
+ * listed in /who; the account (login.ts) logs in and says who posts.
  */
 import type { ChatMessage } from "../protocol/index.js";
 import type { CurveClientKeys } from "../transport/curve.js";
@@ -18,6 +18,7 @@ import { commandsFor, handleLine } from "./commands/index.js";
 import type { CommandContext } from "./commands/types.js";
 import { Feed, type FeedNotice } from "./feed/feed.js";
 import { Known } from "./known.js";
+import { Account, type AccountOptions } from "./login.js";
 import { Outbox } from "./outbox.js";
 import { Queries } from "./queries.js";
 import { Session } from "./session.js";
@@ -42,6 +43,8 @@ export interface ChatClientOptions {
   interactive: boolean;
   /** At end of piped input, how long the server may stay silent before undelivered lines are given up. */
   giveUpMs: number;
+  /** --login, --no-save-login and the piped passwords; default: no login at start, saved logins used. */
+  account?: AccountOptions;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WriteStream | NodeJS.WritableStream;
   errors?: NodeJS.WritableStream;
@@ -64,10 +67,24 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     failure ??= err;
     outbox.close();
     queries.close();
+    account.close();
     quit();
   };
-  const outbox = new Outbox({ endpoint: o.post, curve: o.curve, giveUpMs: o.giveUpMs, onFailure: fail, screen });
+  const outbox = new Outbox({
+    endpoint: o.post, curve: o.curve, giveUpMs: o.giveUpMs, onFailure: fail, screen,
+    token: () => account.token, refused: (err) => account.postRefused(err),
+  });
   const queries = new Queries(new ReliableRequester({ endpoint: o.post, curve: o.curve, onFailure: fail }), screen);
+  // A name the server will not let this client use, or a login at start-up that failed, ends the client with the reason.
+  let ended: { sentence: string; code: number } | undefined;
+  const account = new Account({
+    server: o.post, curve: o.curve, onFailure: fail, user: o.user, screen,
+    options: o.account ?? { login: false, save: true, piped: {} },
+    end: (sentence, code) => {
+      ended ??= { sentence, code };
+      quit();
+    },
+  });
 
   let current = o.channel;
   let ready = false;
@@ -76,15 +93,15 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     pub: o.pub, queries, history: o.history, curve: o.curve, onFailure: fail,
     onMessage: (m: ChatMessage, history: boolean) => {
       known.names.add(m.user);
-      screen.message(lineParts(m, showChannel()), messageFlags(m, o.user, history));
+      screen.message(lineParts(m, showChannel()), messageFlags(m, account.user, history, account.marksFree));
     },
     onNotice: (n: FeedNotice) => {
       if (n.type === "presence") known.presence(n.presence);
-      showNotice(screen, n, { pub: o.pub, user: o.user, interactive: o.interactive, ready, current, style: screen.style });
+      showNotice(screen, n, { pub: o.pub, user: account.user, interactive: o.interactive, ready, current, style: screen.style });
       if (n.type === "ready") ready = true;
     },
   });
-  const session = new Session(queries, o.user, () => feed.channels);
+  const session = new Session(queries, account, () => feed.channels);
 
   /* Settles once the channels followed so far are shown and the server knows this client is in them (so /who lists it). */
   let announced: Promise<void> = Promise.resolve();
@@ -96,14 +113,29 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     after(following);
     return following;
   };
-  screen.setChannel(current);
-  void follow(current);
+  let quitting = false;
+  function quit() {
+    quitting = true;
+    screen.close();
+    outbox.stop(); // Ctrl-C while waiting for acks at end of input stops the wait
+  }
+  process.on("SIGINT", quit);
+  process.on("SIGTERM", quit);
+  await account.start(); // --login logs in before anything is joined
+  if (!quitting) {
+    screen.setChannel(current);
+    void follow(current);
+    void session.hello(); // at once: a name the server refuses ends the client before its first post
+  }
   // Tab completion also knows who was here before this client and which channels exist.
   if (o.interactive) void session.greeted.then(() => known.learn(queries, current));
 
   let counter = 0;
   const commands: CommandContext = {
-    user: o.user, screen, available, known,
+    get user() {
+      return account.user;
+    },
+    account, screen, available, known,
     get current() {
       return current;
     },
@@ -115,21 +147,13 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     unfollow: (channel) => feed.unfollow(channel),
     post: (body, kind) => {
       if (current === ALL) screen.warning(`${ALL} is read-only: it shows every channel; /join a channel to post there`);
-      else outbox.send({ id: `${session.id}-${++counter}`, channel: current, user: o.user, time: nowIso(), kind, body });
+      else outbox.send({ id: `${session.id}-${++counter}`, channel: current, user: account.user, time: nowIso(), kind, body });
     },
     ask: (request) => queries.ask(request),
     settled: async () => void (await queries.patience(Promise.all([outbox.idle(), announced]), 5000)),
     announce: () => after(session.hello()),
   };
 
-  let quitting = false;
-  const quit = () => {
-    quitting = true;
-    screen.close();
-    outbox.stop(); // Ctrl-C while waiting for acks at end of input stops the wait
-  };
-  process.on("SIGINT", quit);
-  process.on("SIGTERM", quit);
   for await (const line of screen.lines()) {
     if (!(await handleLine(commands, line))) break;
   }
@@ -143,10 +167,12 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   // Say goodbye so /who forgets us now, but never wait long for it.
   await session.bye(queries.isReachable && !feed.isSilent);
   queries.close();
+  account.close();
   feed.close();
   await feed.closed();
   if (failure) errors.write(`${failure.message}\n`);
+  else if (ended) errors.write(`${ended.sentence}\n`);
   else if (undelivered > 0) errors.write(`${outbox.undelivered(undelivered, quitting)}\n`);
   else if (screen.interactive) (o.output ?? process.stdout).write("bye\n");
-  return failure || undelivered > 0 ? 1 : 0;
+  return failure ? 1 : ended ? ended.code : undelivered > 0 ? 1 : 0;
 }

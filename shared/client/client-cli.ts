@@ -6,11 +6,12 @@ import type { Argv } from "yargs";
 import { endpointArg, userArg, serverKeyArg, serverKeyOption } from "../args.js";
 import { UsageError } from "../errors.js";
 import type { PartFeatures } from "../parts.js";
+import { accountArg, accountOptions, type AccountArgs } from "./account-args.js";
 import { runChatClient } from "./chat-client.js";
 import { useColor } from "./ui/style.js";
 
 /** The parsed command line of parts 3 and 4 (yargs keeps the numbers as strings). */
-export interface ClientArgs {
+export interface ClientArgs extends AccountArgs {
   ip: string;
   post_port: string;
   pub_port: string;
@@ -24,7 +25,7 @@ export interface ClientArgs {
 
 /** Declares the shared options on a yargs command. */
 export function clientOptions<T>(y: Argv<T>) {
-  return serverKeyOption(y)
+  return accountOptions(serverKeyOption(y))
     .option("history", { type: "string", default: "20", defaultDescription: "20", describe: "messages of history to show on joining (0 for none)" })
     .option("color", { type: "boolean", describe: "colour the output (--no-color turns it off; default: only on a terminal)" })
     .option("bell", { type: "boolean", describe: "ring the terminal bell when a message mentions you (--no-bell turns it off; default: on, in a terminal)" })
@@ -49,6 +50,7 @@ export function startClient(a: ClientArgs, channel: string, features: PartFeatur
     color: useColor({ isTTY: interactive, env: process.env, flag: a.color }),
     bell: a.bell !== false,
     interactive,
+    account: accountArg(a, interactive),
   };
   return runChatClient(options);
 }

@@ -8,6 +8,7 @@
 import type { Post } from "../protocol/index.js";
 import type { CurveClientKeys } from "../transport/curve.js";
 import type { HandshakeError } from "../errors.js";
+import { RejectedError } from "../protocol/errors.js";
 import { ReliableRequester } from "../transport/requester.js";
 import { Poster, type PostResult } from "./poster.js";
 import { plural } from "./ui/format.js";
@@ -22,6 +23,10 @@ export interface OutboxOptions {
   onFailure: (err: HandshakeError) => void;
   /** Where refusals, the outage and its end, and the lines still pending are told. */
   screen: Pick<Screen, "notice" | "warning" | "pending">;
+  /** The login token posts carry, when logged in. */
+  token?: () => string | undefined;
+  /** A refusal the client handles itself (a name it may not use); true when nothing more is to be said. */
+  refused?: (err: RejectedError) => boolean;
 }
 
 /** The posts typed, delivered one after another. */
@@ -38,9 +43,10 @@ export class Outbox {
   constructor(private readonly o: OutboxOptions) {
     this.requester = new ReliableRequester({ endpoint: o.endpoint, curve: o.curve, onFailure: o.onFailure, onStatus: (up) => this.status(up) });
     this.poster = new Poster(this.requester, (r: PostResult) => {
-      if ("error" in r) o.screen.warning(`not posted (${r.reason}): ${r.post.body}`);
       this.showPending();
-    });
+      if (!("error" in r) || (r.error instanceof RejectedError && o.refused?.(r.error))) return;
+      o.screen.warning(`not posted (${r.reason}): ${r.post.body}`);
+    }, o.token);
   }
 
   /** Queues a post behind every post queued before it. */

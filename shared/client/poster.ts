@@ -27,6 +27,8 @@ export class Poster {
   constructor(
     private readonly requester: ReliableRequester,
     private readonly onResult: (result: PostResult) => void,
+    /** The login token each attempt carries, as it is when sent (a retry after /passwd takes the new one). */
+    private readonly token: () => string | undefined = () => undefined,
   ) {}
 
   /** Queues a post behind every post queued before it. */
@@ -77,7 +79,7 @@ export class Poster {
     for (;;) {
       if (this.abort.signal.aborted) throw new ClosedError();
       try {
-        const ack = decodePostAck(await this.requester.request(encodePost(post)));
+        const ack = decodePostAck(await this.requester.request(encodePost(post, this.token())));
         return { post, ...ack };
       } catch (err) {
         if (err instanceof ClosedError) throw err;

@@ -2,11 +2,24 @@
  * The client's session with the server: a hello once following, then one
  * every presenceMs the server asks for, so /who lists this client (a failed
  * hello is tried again after 5 s); a bye on the way out, so /who forgets it
- * at once. A login step will join these.
+ * at once. A logged-in client's hellos carry its token (login.ts).
  */
 import { randomBytes } from "node:crypto";
 import { ClosedError } from "../errors.js";
+import type { HelloAnswer } from "../protocol/index.js";
+import { RejectedError } from "../protocol/errors.js";
 import type { Queries } from "./queries.js";
+
+/** Who says hello, and who hears how each went (login.ts's Account). */
+export interface Greeter {
+  /** The name the hello carries. */
+  readonly user: string;
+  /** The login token, when logged in. */
+  readonly token: string | undefined;
+  answered(answer: HelloAnswer): void;
+  /** A refusal; true when the hello should be said again at once. */
+  refused(err: RejectedError): boolean;
+}
 
 /** After a failed hello, the next one this much later. */
 const RETRY_MS = 5000;
@@ -25,7 +38,7 @@ export class Session {
 
   constructor(
     private readonly queries: Queries,
-    private readonly user: string,
+    private readonly greeter: Greeter,
     /** The channels (and ALL) followed now, as the hello reports them. */
     private readonly channels: () => string[],
   ) {
@@ -37,15 +50,17 @@ export class Session {
     clearTimeout(this.timer);
     if (this.ended) return;
     try {
+      const { user, token } = this.greeter;
       const a = await this.queries.request(
-        { op: "hello", hello: { session: this.id, user: this.user, channels: this.channels() } },
+        { op: "hello", hello: { session: this.id, user, channels: this.channels(), ...(token === undefined ? {} : { token }) } },
         { timeoutMs: 10_000 },
       );
+      this.greeter.answered(a);
       this.again(Math.max(1000, a.presenceMs));
       this.greet();
     } catch (err) {
       if (err instanceof ClosedError) return;
-      this.again(RETRY_MS);
+      this.again(err instanceof RejectedError && this.greeter.refused(err) ? 0 : RETRY_MS);
     }
   }
 

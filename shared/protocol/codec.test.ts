@@ -87,8 +87,9 @@ test("every publication round-trips: message, heartbeat, sync, presence", () => 
 
 test("requests with the wrong shape are bad-request", () => {
   refuses(() => decodeRequest([]), "request", "bad-request", /^has no frames$/);
-  refuses(() => decodeRequest(wire(encodePost(POST)).slice(0, 6)), "request", "bad-request", /^'post' needs 7 frames, got 6$/);
-  refuses(() => decodeRequest(wire([...encodePost(POST), "extra"])), "request", "bad-request", /^'post' needs 7 frames, got 8$/);
+  refuses(() => decodeRequest(wire(encodePost(POST)).slice(0, 6)), "request", "bad-request", /^'post' needs 7 frames \(8 with a login token\), got 6$/);
+  refuses(() => decodeRequest(wire([...encodePost(POST), "extra"])), "token", "bad-field", /^must be 64 hexadecimal digits$/);
+  refuses(() => decodeRequest(wire([...encodePost(POST), "a".repeat(64), "extra"])), "request", "bad-request", /^'post' needs 7 frames \(8 with a login token\), got 9$/);
   refuses(() => decodeRequest(wire(["history"])), "request", "bad-request", /^'history' needs 2 frames, got 1$/);
   refuses(() => decodeRequest(wire(["", ""])), "op", "bad-request", /^'' is not a known request$/);
   refuses(() => decodeRequest(wire(["shutdown\x1b[31m", "{}"])), "op", "bad-request", /^'shutdown\?\[31m' is not a known request$/);
@@ -174,7 +175,7 @@ test("malformed publications throw CodecError too: a client never shows what it 
   refuses(() => decodePublication([]), "topic", "bad-request", /^is empty$/);
   refuses(() => decodePublication([Buffer.from("dev"), msg[1]!, msg[2]!]), "topic", "bad-request", /^must end with NUL$/);
   refuses(() => decodePublication(msg.slice(0, 2)), "message", "bad-request", /^needs 3 frames, got 2$/);
-  refuses(() => decodePublication([msg[0]!, Buffer.from("say e 1 2 id"), msg[2]!]), "meta", "bad-request", /^needs 7 fields, got 5$/);
+  refuses(() => decodePublication([msg[0]!, Buffer.from("say e 1 2 id"), msg[2]!]), "meta", "bad-request", /^needs 7 fields \(8 ending in account\), got 5$/);
   refuses(() => decodePublication([msg[0]!, Buffer.from("say e x 2 id u 2026-01-31T22:00:00Z"), msg[2]!]), "seq", "bad-field", /decimal/);
   refuses(() => decodePublication([msg[0]!, msg[1]!, Buffer.from("\x1b]0;pwned\x07")]), "body", "bad-field", /control characters/);
   refuses(() => decodePublication(wire(["\0hb", '{"epoch":"e","gseq":1,"heads":[],"time":"2026-01-31T22:00:00Z"}'])), "heads", "bad-field", /must be an object/);
@@ -198,4 +199,28 @@ test("every control answer is validated: a malformed one throws MalformedAnswerE
   malformed("hello", { epoch: "e", heartbeatMs: -1, presenceMs: 10 }, "invalid heartbeatMs: must be a whole number from 1 to 3600000");
   assert.throws(() => decodeAnswer("who", wire(["ok", "{}", "extra"])), MalformedAnswerError);
   assert.throws(() => decodeAnswer("who", wire(["ok", "[1]"])), MalformedAnswerError);
+});
+
+test("accounts: a post with a login token has eight frames, an account's message an eighth meta field; passwords and tokens are checked", () => {
+  const token = "0123456789abcdef".repeat(4);
+  assert.deepEqual(decodeRequest(wire(encodePost(POST, token))), { op: "post", ...POST, body: Buffer.from(POST.body), token });
+  const published = { ...MESSAGE, account: true as const };
+  const frames = wire(encodeMessage(channelTopic(published.channel), published, published.body));
+  assert.equal(frames[1]!.toString().split(" ").length, 8);
+  assert.deepEqual(decodePublication(frames), { type: "message", message: published });
+  assert.deepEqual(decodeAnswer("history", wire(encodeControlAnswer({ epoch: "e", head: 1, messages: [published] }))).messages, [published]);
+  const requests: ControlRequest[] = [
+    { op: "register", user: "kyle", password: "correct horse" },
+    { op: "login", user: "kyle", password: "x" },
+    { op: "logout", token },
+    { op: "passwd", token, password: "old", newPassword: "battery staple" },
+    { op: "whoami", token },
+    { op: "unregister", token, password: "correct horse" },
+    { op: "hello", hello: { session: "s1", user: "kyle", channels: ["dev"], token } },
+  ];
+  for (const r of requests) assert.deepEqual(decodeRequest(wire(encodeControl(r))), r);
+  refuses(() => decodeRequest(wire(["register", '{"user":"kyle","password":"short"}'])), "password", "bad-field", /^must be 8 to 1024 bytes long$/);
+  refuses(() => decodeRequest(wire(["register", JSON.stringify({ user: "kyle", password: "x".repeat(1025) })])), "password", "bad-field", /^must be 8 to 1024 bytes long$/);
+  refuses(() => decodeRequest(wire(["whoami", '{"token":"not a token"}'])), "token", "bad-field", /^must be 64 hexadecimal digits$/);
+  assert.deepEqual(decodeAnswer("login", wire(encodeControlAnswer({ user: "kyle", token, expires: "2026-12-31T00:00:00.000Z" }))), { user: "kyle", token, expires: "2026-12-31T00:00:00.000Z" });
 });

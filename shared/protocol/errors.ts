@@ -12,7 +12,11 @@ export type ErrorCode =
   | "read-only" // a post addressed to ALL
   | "no-channels" // a single-channel server got a post for another channel
   | "slow-down" // the sender's token bucket is empty
-  | "unavailable"; // the server could not store the message
+  | "unavailable" // the server could not store the message
+  | "auth-required" // a registered name used without its login (or any name, where accounts are required)
+  | "auth-failed" // wrong name or password, or a login token that is unknown, expired or revoked
+  | "locked" // too many failed logins in a row: refused until the lock ends (retry-after frame)
+  | "name-taken"; // /register with a name that already has an account
 
 /** A frame or field failed validation while decoding. */
 export class CodecError extends ChatError {

@@ -24,6 +24,9 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export const ALL = "ALL";
 /** The one channel of the single-channel servers (parts 1 to 3). */
 export const DEFAULT_CHANNEL = "general";
+/** Shortest and longest password, in UTF-8 bytes. */
+export const PASSWORD_MIN_BYTES = 8;
+export const PASSWORD_MAX_BYTES = 1024;
 /** Channels one hello may list. */
 export const HELLO_CHANNELS_MAX = 64;
 /** Client sessions a server keeps in its presence table (so the most a who answer lists). */

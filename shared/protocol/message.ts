@@ -12,6 +12,7 @@ export function checkMessage(m: Record<string, unknown>): ChatMessage {
   if (typeof m !== "object" || m === null) throw new CodecError("message", "must be an object");
   const kind = m.kind;
   if (kind !== "say" && kind !== "me") throw new CodecError("kind", "must be say or me");
+  if (m.account !== undefined && m.account !== true) throw new CodecError("account", "must be true when present");
   return {
     channel: checkName("channel", str(m, "channel")),
     kind,
@@ -22,5 +23,6 @@ export function checkMessage(m: Record<string, unknown>): ChatMessage {
     user: checkName("user", str(m, "user")),
     time: checkTime(str(m, "time")),
     body: checkBody(str(m, "body")),
+    ...(m.account === true ? { account: true as const } : {}),
   };
 }

@@ -9,6 +9,8 @@ import { decimal, int, json, printable, str, text, utf8, type Frames } from "./f
 import type { Heartbeat, Kind, PresenceEvent, Publication } from "./types.js";
 
 const NUL = 0;
+/** The eighth meta field of a message an account posted. */
+const ACCOUNT = "account";
 const EVENT_HB = "\0hb";
 const EVENT_PRESENCE = "\0presence";
 const EVENT_SYNC = "\0sync-";
@@ -27,10 +29,11 @@ export const EVENTS_TOPIC = "\0";
  */
 export function encodeMessage(
   topic: Buffer,
-  m: { kind: Kind; epoch: string; seq: number; gseq: number; id: string; user: string; time: string },
+  m: { kind: Kind; epoch: string; seq: number; gseq: number; id: string; user: string; time: string; account?: true | undefined },
   body: Buffer | string,
 ): (Buffer | string)[] {
-  return [topic, `${m.kind} ${m.epoch} ${m.seq} ${m.gseq} ${m.id} ${m.user} ${m.time}`, body];
+  const meta = `${m.kind} ${m.epoch} ${m.seq} ${m.gseq} ${m.id} ${m.user} ${m.time}`;
+  return [topic, m.account ? `${meta} ${ACCOUNT}` : meta, body];
 }
 
 export function encodeHeartbeat(hb: Heartbeat): string[] {
@@ -91,7 +94,9 @@ export function decodePublication(frames: Frames): Publication {
   if (frames.length !== 3) throw new CodecError("message", `needs 3 frames, got ${frames.length}`, "bad-request");
   const channel = checkName("channel", utf8(topic.subarray(0, topic.length - 1), "channel"));
   const meta = utf8(frames[1]!, "meta").split(" ");
-  if (meta.length !== 7) throw new CodecError("meta", `needs 7 fields, got ${meta.length}`, "bad-request");
+  if (meta.length !== 7 && !(meta.length === 8 && meta[7] === ACCOUNT)) {
+    throw new CodecError("meta", `needs 7 fields (8 ending in ${ACCOUNT}), got ${meta.length}`, "bad-request");
+  }
   const [kind, epoch, seq, gseq, id, user, time] = meta as [string, string, string, string, string, string, string];
   if (kind !== "say" && kind !== "me") throw new CodecError("kind", "must be say or me");
   const body = frames[2]!;
@@ -108,6 +113,7 @@ export function decodePublication(frames: Frames): Publication {
       user: checkName("user", user),
       time: checkTime(time),
       body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"),
+      ...(meta.length === 8 ? { account: true as const } : {}),
     },
   };
 }

@@ -25,10 +25,17 @@ export interface ChatMessage extends Post {
   seq: number;
   /** Position among all channels' messages, from 1: the order ALL shows. */
   gseq: number;
+  /** Present (true) when the server checked that an account posted it; absent for a free name. */
+  account?: true;
 }
 
 /** The server's view of a post: the body stays the bytes that arrived, to be forwarded untouched. */
-export type PostFrames = Omit<Post, "body"> & { op: "post"; body: Buffer };
+export type PostFrames = Omit<Post, "body"> & {
+  op: "post";
+  body: Buffer;
+  /** The poster's login token (an eighth frame), when logged in. */
+  token?: string;
+};
 
 export interface Heartbeat {
   epoch: string;

@@ -4,7 +4,7 @@
  * more than the string it is given.
  */
 import { isUtf8 } from "node:buffer";
-import { ALL, BODY_MAX_BYTES, ID_MAX_BYTES, NAME_MAX_CHARS } from "./limits.js";
+import { ALL, BODY_MAX_BYTES, ID_MAX_BYTES, NAME_MAX_CHARS, PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES } from "./limits.js";
 import { CodecError } from "./errors.js";
 
 /*
@@ -60,6 +60,24 @@ export function checkViewChannel(channel: string): string {
     throw new CodecError("channel", `'${channel}' is reserved; use ALL to read every channel`);
   }
   return checkPostChannel(channel);
+}
+
+/** Throws unless `password` is PASSWORD_MIN_BYTES..PASSWORD_MAX_BYTES of UTF-8 (any characters: it is never shown). */
+export function checkPassword(password: string, field = "password"): string {
+  const bytes = Buffer.byteLength(password, "utf8");
+  if (/\p{Cs}/u.test(password)) throw new CodecError(field, "is not valid Unicode");
+  if (bytes < PASSWORD_MIN_BYTES || bytes > PASSWORD_MAX_BYTES) {
+    throw new CodecError(field, `must be ${PASSWORD_MIN_BYTES} to ${PASSWORD_MAX_BYTES} bytes long`);
+  }
+  return password;
+}
+
+const TOKEN = /^[0-9a-f]{64}$/;
+
+/** Throws unless `token` has the form of a login token: 64 lowercase hex digits (256 random bits). */
+export function checkToken(token: string): string {
+  if (!TOKEN.test(token)) throw new CodecError("token", "must be 64 hexadecimal digits");
+  return token;
 }
 
 const ID = /^[\x21-\x7e]+$/;

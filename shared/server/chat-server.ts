@@ -16,6 +16,10 @@ import { isIpv6Endpoint } from "../transport/endpoint.js";
 import type { PartFeatures } from "../parts.js";
 import { SendQueue } from "../transport/send-queue.js";
 import { curveServerOptions, type CurveServerKeys } from "../transport/curve.js";
+import { Accounts, type AccountsMode } from "./accounts/accounts.js";
+import { MemoryAccountStore } from "./accounts/memory-store.js";
+import { Hasher, type HasherOptions } from "./accounts/passwords.js";
+import type { AccountStore } from "./accounts/store.js";
 import { Fanout } from "./fanout.js";
 import type { EventLog } from "./log/event-log.js";
 import { MemoryLog } from "./log/memory.js";
@@ -38,6 +42,20 @@ export interface ServerOptions {
   /** Posts a second per client (0: unlimited) and the burst allowed. */
   rate?: number;
   burst?: number;
+  /** Where accounts live; a new MemoryAccountStore by default (mc_server --store: the store file's). */
+  accountStore?: AccountStore | undefined;
+  /** "open" (default): free names post as before, registered ones need their login; "required": every client logs in. */
+  accountsMode?: AccountsMode;
+  /** Wrong passwords in a row before a name is locked (default 3), and how long (default 10 s). */
+  loginAttempts?: number;
+  lockoutMs?: number;
+  /** How long a login lasts (default 30 days). */
+  sessionMs?: number;
+  /** scrypt's parameters and how many hashes run at once / wait. */
+  hashing?: HasherOptions;
+  /** Password requests a second per client, and the burst allowed (default 2 and 10). */
+  authRate?: number;
+  authBurst?: number;
   heartbeatMs?: number;
   /** A client silent this long is no longer present. */
   presenceMs?: number;
@@ -62,6 +80,7 @@ export interface ChatServer {
   readonly pubEndpoint: string | undefined;
   /** Where it records messages: read it, or append to it to have the fan-out publish. */
   readonly log: EventLog;
+  readonly accounts: Accounts;
   /** Commits what is pending, closes the sockets, then the log. */
   close(): Promise<void>;
 }
@@ -110,8 +129,17 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
   });
   const presence = new PresenceTable(presenceMs);
   const limiter = new RateLimiter(options.rate ?? 200, options.burst ?? 400);
+  const accounts = new Accounts({
+    store: options.accountStore ?? new MemoryAccountStore(),
+    hasher: new Hasher(options.hashing),
+    mode: options.accountsMode ?? "open",
+    attempts: options.loginAttempts ?? 3,
+    lockoutMs: options.lockoutMs ?? 10_000,
+    sessionMs: options.sessionMs ?? 30 * 86_400_000,
+  });
+  const authLimiter = new RateLimiter(options.authRate ?? 2, options.authBurst ?? 10);
   const pipeline = new Pipeline({
-    log, features, presence, limiter, heartbeatMs, presenceMs,
+    log, features, presence, limiter, accounts, authLimiter, heartbeatMs, presenceMs,
     replies: new SendQueue(router, (err) => onError(`could not send a reply: ${String(err)}`)),
     announce: (events) => fanout?.presence(events),
     onError,
@@ -126,17 +154,22 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     }),
   );
 
+  let beats = 0;
   const timer = setInterval(() => {
     const now = Date.now();
     fanout?.beat();
     fanout?.presence(presence.prune(now));
     limiter.prune(now);
+    authLimiter.prune(now);
+    /* Expired tokens are refused when used; forgetting them is housekeeping, once a minute. */
+    if (++beats % 60 === 0) accounts.prune(now);
   }, heartbeatMs);
 
   return {
     postEndpoint: router.lastEndpoint ?? options.post,
     pubEndpoint: xpub?.lastEndpoint ?? undefined,
     log,
+    accounts,
     async close() {
       clearInterval(timer);
       await pipeline.drain();

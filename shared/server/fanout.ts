@@ -82,7 +82,7 @@ export class Fanout {
       const e = entries[i]!;
       const n = numbers[i]!;
       /* Named fields, not { ...entry, epoch, ... }: that spread cost V8 several µs a post. */
-      const meta = { kind: e.kind, epoch, seq: n.seq, gseq: n.gseq, id: e.id, user: e.user, time: e.time };
+      const meta = { kind: e.kind, epoch, seq: n.seq, gseq: n.gseq, id: e.id, user: e.user, time: e.time, account: e.account };
       this.pub.send(encodeMessage(this.topicOf(e.channel), meta, e.body));
       this.changed.set(e.channel, now);
     }

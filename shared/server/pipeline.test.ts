@@ -14,6 +14,9 @@ import { MemoryLog } from "./log/memory.js";
 import { Pipeline } from "./pipeline.js";
 import { PresenceTable } from "./presence-table.js";
 import { RateLimiter } from "./rate-limiter.js";
+import { Accounts } from "./accounts/accounts.js";
+import { MemoryAccountStore } from "./accounts/memory-store.js";
+import { Hasher } from "./accounts/passwords.js";
 
 const TIME = "2026-01-31T22:00:00.000Z";
 
@@ -27,12 +30,13 @@ class SlowLog extends MemoryLog {
   }
 }
 
-function setup(log: MemoryLog = new MemoryLog(), rate = 0, burst = 1) {
+function setup(log: MemoryLog = new MemoryLog(), rate = 0, burst = 1, accounts = new Accounts({ store: new MemoryAccountStore(), hasher: new Hasher() })) {
   const sent: string[][] = [];
   const errors: string[] = [];
   const socket = { closed: false, send: async (m: (Buffer | string)[]) => void sent.push(m.map(String)) };
   const pipeline = new Pipeline({
     log, features: PARTS[4], presence: new PresenceTable(30_000), limiter: new RateLimiter(rate, burst),
+    accounts, authLimiter: new RateLimiter(0, 1),
     heartbeatMs: 1000, presenceMs: 30_000, replies: new SendQueue(socket), announce: () => {}, onError: (s) => errors.push(s),
   });
   const published: string[] = [];
@@ -111,4 +115,32 @@ test("a retry of a post being committed waits for that commit, in its client's o
     ["c1", "ok", "1", "1"], ["c2", "ok", "2", "2"], ["c2", "ok", "1", "1"], ["c3", "ok", "1", "1"],
   ]);
   assert.deepEqual(p.published, ["a=1", "b=2"]);
+});
+
+test("a login being hashed holds back only its own client's later requests: they follow its answer in order, other clients are served meanwhile", async () => {
+  /* A hasher that answers only when the test says so stands for a slow scrypt. */
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  class HeldHasher extends Hasher {
+    override async verify(password: string, stored: Parameters<Hasher["verify"]>[1]): Promise<boolean> {
+      await gate;
+      return password === "right password" && stored !== undefined;
+    }
+  }
+  const p = setup(new MemoryLog(), 0, 1, new Accounts({ store: new MemoryAccountStore(), hasher: new HeldHasher() }));
+  p.control("c1", { op: "login", user: "kyle", password: "wrong password" });
+  p.post("c1", "after-login");
+  p.control("c1", { op: "channels" });
+  p.post("c2", "other");
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve)); // settled() would wait for the login too
+  assert.deepEqual(p.sent.map((r) => [r[0], r[2]]), [["c2", "ok"]], "c2 is answered while c1's login is pending; c1's post waits");
+  release();
+  await p.settled();
+  assert.deepEqual(p.sent.map((r) => [r[0], ...r.slice(2, 4)]), [
+    ["c2", "ok", "1"],
+    ["c1", "err", "auth-failed"],
+    ["c1", "ok", "2"],
+    ["c1", "ok", JSON.stringify({ channels: [{ name: "dev", messages: 2, users: 0 }] })],
+  ]);
+  assert.deepEqual(p.published, ["other=1", "after-login=2"]);
 });

@@ -4,9 +4,13 @@
  *   decode → identity → limits → handler → commit → reply
  *
  * decode: frames to a typed request (shared/protocol/), or a refusal.
- * identity: who is asking. Empty for now (see `identify`).
+ * identity: who is asking. A post or hello with a login token is its
+ *   account's (the token decides the name); one without is refused when
+ *   its name is registered, or when the server requires accounts.
  * limits: the part's channel rule, then the client's rate; a retried post
  *   is recognised first and answered with its original numbers, at no cost.
+ *   Password requests (register, login, passwd, unregister) have a rate of
+ *   their own per client, and a bounded queue for their hashing.
  * handler: the operation's family in handlers/ makes the answer, presence
  *   events and log entries.
  * commit: the entries of every post of one event-loop turn are appended to
@@ -18,16 +22,22 @@
  *   `unavailable` if the commit failed; a request that comes after posts
  *   still being committed is answered after them, so it sees them.
  *
+ * A password request is answered once its hash is done (tens of ms, off
+ * the event loop): meanwhile later requests of the same client wait behind
+ * it, so its replies stay in order, and every other client is served.
+ *
  * Replies go out on the ROUTER. ZeroMQ drops a reply to a client that has
  * gone (it has retried on a new socket by then, and the retry is
  * recognised by its post id), which is why nothing here waits for a send.
  */
-import { decodeRequest, encodeControlAnswer, encodeError, encodePostAck, type ControlRequest, type PostFrames, type PresenceEvent, type Request } from "../protocol/index.js";
+import { decodeRequest, encodeControlAnswer, encodeError, encodePostAck, type ControlRequest, type PostFrames, type PresenceEvent } from "../protocol/index.js";
 import { CodecError } from "../protocol/errors.js";
 import { DEFAULT_CHANNEL } from "../protocol/limits.js";
 import type { PartFeatures } from "../parts.js";
 import type { SendQueue } from "../transport/send-queue.js";
-import { answerControl, post } from "./handlers/index.js";
+import { answerControl, post, SLOW_OPS, type Outcome } from "./handlers/index.js";
+import type { Accounts } from "./accounts/accounts.js";
+import { Refusal, STALE_LOGIN } from "./accounts/refusal.js";
 import { Batch, PostSlot, type Message } from "./batch.js";
 import type { EventLog, Numbers } from "./log/event-log.js";
 import type { PresenceTable } from "./presence-table.js";
@@ -39,6 +49,9 @@ export interface PipelineOptions {
   features: PartFeatures;
   presence: PresenceTable;
   limiter: RateLimiter;
+  accounts: Accounts;
+  /** Password requests per client (register, login, passwd, unregister). */
+  authLimiter: RateLimiter;
   heartbeatMs: number;
   presenceMs: number;
   /** The ROUTER's send queue. */
@@ -58,32 +71,50 @@ export class Pipeline {
   /** The batch being appended; one at a time, since the log numbers a batch from the last committed. */
   private committing: Batch | undefined;
   private inFlight: Promise<void> = Promise.resolve();
+  /** Clients with a password request being answered, and the requests they sent since (in order). */
+  private readonly busy = new Map<string, Buffer[][]>();
+  private readonly slow = new Set<Promise<void>>();
 
   constructor(private readonly o: PipelineOptions) {}
 
   /** Handles one request as the ROUTER received it: [identity, "", ...request] (a DEALER may omit the ""). */
   handle(frames: Buffer[]): void {
+    const waiting = this.busy.size > 0 ? this.busy.get(frames[0]!.toString("latin1")) : undefined;
+    if (waiting) {
+      /* Behind this client's password request; past the bound dropped, as ZeroMQ drops past a high-water mark. */
+      if (waiting.length < BACKLOG_MAX) waiting.push(frames);
+      return;
+    }
     const split = frames.length > 1 && frames[1]!.length === 0 ? 2 : 1;
     const envelope = frames.slice(0, split);
     try {
       const request = decodeRequest(frames.slice(split));
-      identify(envelope, request);
-      if (request.op === "post") this.post(envelope, request, Date.now());
-      else this.control(envelope, request);
+      const now = Date.now();
+      if (request.op === "post") {
+        const author = this.o.accounts.identify(request.user, request.token, now);
+        this.post(envelope, request, now, author.user, author.account);
+      } else if (request.op === "hello") {
+        const author = this.o.accounts.identify(request.hello.user, request.hello.token, now);
+        this.control(envelope, { op: "hello", hello: { session: request.hello.session, user: author.user, channels: request.hello.channels } });
+      } else if (SLOW_OPS.has(request.op)) {
+        this.answerLater(envelope, request, now);
+      } else {
+        this.control(envelope, request);
+      }
     } catch (err) {
       this.refuse(envelope, err);
     }
   }
 
-  /** Commits what is pending and waits for it (before closing). */
+  /** Commits what is pending and waits for it, and for password requests being answered (before closing). */
   async drain(): Promise<void> {
-    while (this.open || this.committing) {
+    while (this.open || this.committing || this.slow.size > 0) {
       this.flush();
-      await this.inFlight;
+      await Promise.all([this.inFlight, ...this.slow]);
     }
   }
 
-  private post(envelope: Buffer[], p: PostFrames, now: number): void {
+  private post(envelope: Buffer[], p: PostFrames, now: number, user: string, account: boolean): void {
     const { log, limiter } = this.o;
     if (!this.o.features.multiChannel && p.channel !== DEFAULT_CHANNEL) {
       this.reply(envelope, encodeError("no-channels",
@@ -109,11 +140,42 @@ export class Pipeline {
     if (!b) b = this.open = new Batch();
     b.byId.set(p.id, b.entries.length);
     b.replies.push(new PostSlot(envelope, b, b.entries.length));
-    b.entries.push(post(p, now));
+    b.entries.push(post(p, now, user, account));
     // While a batch is being committed, posts wait for it (its settling flushes them).
     if (this.committing) return;
-    if (!log.groupCommit) this.flush();
+    if (!this.o.log.groupCommit) this.flush();
     else if (first) setImmediate(this.flush);
+  }
+
+  /**
+   * A password request: refused at once when the client is over its rate;
+   * otherwise the client waits (its next requests queue behind this one)
+   * until the hash is done and the answer sent.
+   */
+  private answerLater(envelope: Buffer[], request: ControlRequest, now: number): void {
+    const { authLimiter } = this.o;
+    const wait = authLimiter.take(envelope[0]!.toString("latin1"), now);
+    if (wait > 0) {
+      this.reply(envelope, encodeError("slow-down",
+        `too many login requests: at most ${authLimiter.rate} a second (bursts of ${authLimiter.burst}); retry in ${wait} ms`, wait));
+      return;
+    }
+    const client = envelope[0]!.toString("latin1");
+    this.busy.set(client, []);
+    const { log, presence, accounts, heartbeatMs, presenceMs } = this.o;
+    const done = Promise.resolve()
+      .then(() => answerControl(request, { log, presence, accounts, heartbeatMs, presenceMs, now }))
+      .then(({ answer }) => encodeControlAnswer(answer), (err) => this.refusal(err))
+      .then((frames) => {
+        this.slow.delete(done);
+        this.reply(envelope, frames);
+        const backlog = this.busy.get(client) ?? [];
+        this.busy.delete(client);
+        /* In order; one of them may make the client wait again, and the rest then queue behind it. */
+        for (const f of backlog) this.handle(f);
+      })
+      .catch((err) => this.o.onError(`internal error after a login request: ${String(err)}`));
+    this.slow.add(done);
   }
 
   /**
@@ -143,9 +205,9 @@ export class Pipeline {
 
   /** The reply to a control request, answered from the log as it is now. */
   private answer(envelope: Buffer[], request: ControlRequest): Message {
-    const { log, presence, heartbeatMs, presenceMs } = this.o;
+    const { log, presence, accounts, heartbeatMs, presenceMs } = this.o;
     try {
-      const { answer, events } = answerControl(request, { log, presence, heartbeatMs, presenceMs, now: Date.now() });
+      const { answer, events } = answerControl(request, { log, presence, accounts, heartbeatMs, presenceMs, now: Date.now() }) as Outcome;
       this.o.announce(events);
       return [...envelope, ...encodeControlAnswer(answer)];
     } catch (err) {
@@ -202,15 +264,14 @@ export class Pipeline {
 
   /** The error reply for a request that failed: a client's mistake, or ours (then reported). */
   private refusal(err: unknown): Message {
+    /* A token that is not even well formed is one more unknown token, with the same answer. */
+    if (err instanceof CodecError && err.field === "token") return encodeError("auth-failed", STALE_LOGIN);
     if (err instanceof CodecError) return encodeError(err.code, err.sentence);
+    if (err instanceof Refusal) return encodeError(err.code, err.sentence, err.retryAfterMs);
     this.o.onError(`internal error while handling a request: ${String(err)}`);
     return encodeError("bad-request", "the request could not be handled");
   }
 }
 
-/**
- * IDENTITY STEP, EMPTY FOR NOW: every request is anonymous and `user` is
- * whatever the post claims. The accounts issue fills this in (session token
- * → account) and refuses requests whose token is unknown.
- */
-function identify(_envelope: Buffer[], _request: Request): void {}
+/** Requests a client may queue behind its password request before more are dropped. */
+const BACKLOG_MAX = 100;

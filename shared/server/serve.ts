@@ -27,7 +27,7 @@ type Args = { ip: string; post_port?: string; pub_port?: string; port?: string }
 export async function runServerCli(c: ServerCommand): Promise<void> {
   const pub = c.features.publish;
   const ports = pub ? "<post_port> <pub_port>" : "<port>";
-  const extra = c.serverOptions ? " [--store file.db] [--curve server.key]" : "";
+  const extra = c.serverOptions ? " [--store file.db] [--curve server.key] [--accounts open|required]" : "";
   await runCli<Args>(
     `node ${c.script} <ip> ${ports}${extra}`,
     (y) => y.command(`$0 <ip> ${ports}`, `${c.summary} (port 0: any free port)`, (cmd) => {

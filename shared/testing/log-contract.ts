@@ -54,6 +54,16 @@ export function logContract(name: string, engine: Engine): void {
     assert.deepEqual({ ...stored!, body: stored!.body.toString("utf8") }, { ...e, body: "hi 👋", seq: 1, gseq: 1 });
   });
 
+  test(`${name}: an account's message keeps its flag; a free name's has none`, async (t) => {
+    const log = await engine.open(t);
+    await log.appendBatch([message("a1", "dev", "mine", { user: "Kyle", account: true, kind: "me" }), message("f1", "dev", "free")]);
+    const [mine, free] = log.read("dev", undefined, 2);
+    assert.equal(mine!.account, true);
+    assert.equal(mine!.kind, "me", "the flag does not disturb the kind");
+    assert.equal("account" in free!, false);
+    assert.deepEqual(log.read(ALL, 0, 1).map((e) => e.account), [true]);
+  });
+
   test(`${name}: committed batches reach every listener once, in order, with their numbers`, async (t) => {
     const log = await engine.open(t);
     const seen: string[] = [];

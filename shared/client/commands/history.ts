@@ -20,5 +20,5 @@ async function showHistory(c: CommandContext, arg: string): Promise<void> {
   if (!a) return;
   const count = a.messages.length;
   c.screen.output([count === 0 ? `No messages in ${channelLabel(channel)} yet.` : `Last ${count === 1 ? "message" : `${count} messages`} of ${channelLabel(channel)}:`]);
-  for (const m of a.messages) c.screen.message(lineParts(m, channel === ALL), messageFlags(m, c.user, true));
+  for (const m of a.messages) c.screen.message(lineParts(m, channel === ALL), messageFlags(m, c.user, true, c.account.marksFree));
 }

@@ -6,6 +6,7 @@
  * Commands run one at a time, in the order typed.
  */
 import type { PartFeatures } from "../../parts.js";
+import { accounts } from "./accounts.js";
 import { basic, quit } from "./basic.js";
 import { channels } from "./channels.js";
 import { history } from "./history.js";
@@ -13,7 +14,7 @@ import { presence } from "./presence.js";
 import type { Command, CommandContext } from "./types.js";
 
 /** Every command, in /help's order: /quit last. */
-export const COMMANDS: readonly Command[] = [...basic, ...presence, ...history, ...channels, quit];
+export const COMMANDS: readonly Command[] = [...basic, ...presence, ...history, ...channels, ...accounts, quit];
 
 /** The commands a part's client offers: part 3's has no channels to join or leave. */
 export function commandsFor(features: PartFeatures): Command[] {

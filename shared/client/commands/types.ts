@@ -5,6 +5,7 @@
  * entries, so a new command is one new entry in one family's file.
  */
 import type { AnswerOf, ControlRequest } from "../../protocol/index.js";
+import type { Account } from "../login.js";
 import type { Screen } from "../ui/screen-types.js";
 
 /** What Tab can complete besides command names. */
@@ -33,7 +34,10 @@ export interface Command {
 
 /** The client as its commands see it. */
 export interface CommandContext {
+  /** The name this client chats under (the account's, as registered, once logged in). */
   readonly user: string;
+  /** The account: login state, passwords, account requests. */
+  readonly account: Account;
   readonly screen: Screen;
   /** The commands this client offers. */
   readonly available: readonly Command[];

@@ -24,12 +24,14 @@ export interface MessageFlags {
   own: boolean;
   /** Where the body names the reader; empty when it does not (or when the reader wrote it). */
   mentions: readonly Span[];
+  /** Posted under a free name, not by an account, where the server has accounts: a terminal marks the name with a dim `~`. */
+  free?: boolean;
 }
 
-/** The flags of a message for `reader`. */
-export function messageFlags(m: ChatMessage, reader: string, history: boolean): MessageFlags {
+/** The flags of a message for `reader`; `marksFree` when the server has accounts (its hello answer said so). */
+export function messageFlags(m: ChatMessage, reader: string, history: boolean, marksFree = false): MessageFlags {
   const own = m.user === reader;
-  return { history, own, mentions: own ? [] : mentionSpans(m.body, reader) };
+  return { history, own, mentions: own ? [] : mentionSpans(m.body, reader), ...(marksFree && m.account !== true ? { free: true } : {}) };
 }
 
 /** The parts of a message's line; `showChannel` adds its channel. */

@@ -25,6 +25,11 @@ export interface Screen {
   pending(posts: readonly PendingPost[]): void;
   /** The channel posts go to, shown in the prompt. */
   setChannel(channel: string): void;
+  /**
+   * A terminal only: asks for one line without echoing it or keeping it in
+   * the line history (a password); undefined if the person leaves instead.
+   */
+  secret?(prompt: string): Promise<string | undefined>;
   /** Typed lines until end of input, Ctrl-D or Ctrl-C. */
   lines(): AsyncIterable<string>;
   /** Stops reading; a terminal's prompt is taken away and the terminal left as it was. */

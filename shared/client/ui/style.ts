@@ -80,6 +80,8 @@ export function createStyle(color: boolean): Style {
 /** Gutter marks: the reader's own lines, and lines that mention the reader. */
 export const OWN_MARK = ">";
 export const MENTION_MARK = "!";
+/** Before the name of a message not from an account, on a server that has accounts. */
+export const FREE_MARK = "~";
 
 /** Narrower than this, the text of a message no longer hangs under itself but wraps at column 0. */
 const MIN_TEXT_COLUMNS = 20;
@@ -96,7 +98,8 @@ export function styledLine(p: LineParts, flags: MessageFlags, style: Style, colu
   const mentioned = flags.mentions.length > 0;
   const gutter = flags.own ? chalk.bold(OWN_MARK) : mentioned ? chalk.yellow.bold(MENTION_MARK) : " ";
   const where = p.channel === undefined ? "" : `#${p.channel} `;
-  const name = flags.own ? chalk.bold(style.name(p.user)) : style.name(p.user);
+  /* As IRC marks a user who has not identified: a free name, where the server has accounts. */
+  const name = (flags.free ? chalk.dim(FREE_MARK) : "") + (flags.own ? chalk.bold(style.name(p.user)) : style.name(p.user));
   const prefix = `${gutter} ${chalk.dim(p.time)} ${where}${p.action ? `* ${name} ` : `${name}: `}`;
   const line = hang(prefix, highlight(p.body, flags.mentions, chalk), columns);
   return flags.history ? chalk.dim(line) : line;

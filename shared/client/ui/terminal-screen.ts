@@ -14,6 +14,7 @@ import { listingCompleter } from "./candidates.js";
 import { channelLabel, type LineParts, type MessageFlags } from "./format.js";
 import { atPromptRow, cursorRows, rowsBelowPrompt } from "./readline-rows.js";
 import type { PendingPost, Screen, ScreenOptions } from "./screen-types.js";
+import { askSecret } from "./secret-prompt.js";
 import { styledLine, type Style } from "./style.js";
 
 /** The mark of a line not yet taken by the server. */
@@ -35,6 +36,8 @@ export class TerminalScreen implements Screen {
   private candidates: string | undefined;
   /** The display widths of the rows drawn above the prompt, as they are on the screen now. */
   private drawn: number[] = [];
+  /* Lines that arrive while a password is asked, shown once it is in. */
+  private held: string[] | undefined;
 
   constructor(o: ScreenOptions) {
     this.style = o.style;
@@ -119,6 +122,20 @@ export class TerminalScreen implements Screen {
     return { [Symbol.asyncIterator]: () => this.typed };
   }
 
+  async secret(prompt: string): Promise<string | undefined> {
+    if (this.closed) return undefined;
+    this.erasePrompt();
+    this.held = [];
+    const answer = await askSecret(this.rl, this.style.prompt(prompt));
+    const held = this.held;
+    this.held = undefined;
+    // The password's prompt row gives way to what arrived meanwhile, then the chat's prompt.
+    const text = held.map((line) => `${line}\n`).join("");
+    if (this.closed) this.out.write(text);
+    else this.redraw(text);
+    return answer;
+  }
+
   close(): void {
     this.rl.close();
   }
@@ -130,7 +147,8 @@ export class TerminalScreen implements Screen {
   /** Prints a line above the prompt area; `ring`s the bell with it. */
   private above(text: string, ring = false): void {
     const line = `${text}\n${ring ? "\x07" : ""}`;
-    if (this.closed) this.out.write(line);
+    if (this.held) this.held.push(`${text}${ring ? "\x07" : ""}`);
+    else if (this.closed) this.out.write(line);
     else this.redraw(line);
   }
 

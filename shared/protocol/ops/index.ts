@@ -12,15 +12,17 @@ import type { PostFrames } from "../types.js";
 import { channels, decodePost } from "./chat.js";
 import { history } from "./history.js";
 import { bye, hello, who } from "./presence.js";
+import { login, logout, passwd, register, unregister, whoami } from "./accounts.js";
 import type { ControlOp } from "./control-op.js";
 
 export * from "./chat.js";
 export * from "./history.js";
 export * from "./presence.js";
+export * from "./accounts.js";
 export type { ControlOp } from "./control-op.js";
 
 /** The control operations, by the name in their first frame. */
-export const CONTROL_OPS = { history, hello, bye, who, channels } as const;
+export const CONTROL_OPS = { history, hello, bye, who, channels, register, login, logout, passwd, whoami, unregister } as const;
 
 type Ops = typeof CONTROL_OPS;
 /** The name of a control operation. */

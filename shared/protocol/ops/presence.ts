@@ -3,13 +3,14 @@
  * when it joins and every presenceMs after, bye when it leaves; who lists
  * the users of a channel.
  *
- *   request  ["hello", {"session", "user", "channels"}]   answer ["ok", {"epoch", "heartbeatMs", "presenceMs"}]
+ *   request  ["hello", {"session", "user", "channels", "token"?}]
+ *   answer   ["ok", {"epoch", "heartbeatMs", "presenceMs", "accounts"?}]   accounts: "open" or "required"
  *   request  ["bye", {"session"}]                          answer ["ok", {}]
  *   request  ["who", {"channel"}]                          answer ["ok", {"users": [{"user", "since"}]}]
  */
 import { CodecError } from "../errors.js";
 import { HELLO_CHANNELS_MAX, SESSIONS_MAX } from "../limits.js";
-import { checkId, checkName, checkTime, checkViewChannel } from "../validate.js";
+import { checkId, checkName, checkTime, checkToken, checkViewChannel } from "../validate.js";
 import { int, list, str } from "../fields.js";
 import type { ControlOp } from "./control-op.js";
 
@@ -17,12 +18,16 @@ export interface Hello {
   session: string;
   user: string;
   channels: string[];
+  /** The login token, when logged in: the server then takes the user from it. */
+  token?: string;
 }
 export type HelloRequest = { op: "hello"; hello: Hello };
 export interface HelloAnswer {
   epoch: string;
   heartbeatMs: number;
   presenceMs: number;
+  /** Whether anyone may use a free name ("open") or every user must log in ("required"); absent from older servers. */
+  accounts?: "open" | "required";
 }
 
 export const hello: ControlOp<HelloRequest, HelloAnswer> = {
@@ -39,6 +44,7 @@ export const hello: ControlOp<HelloRequest, HelloAnswer> = {
         session: checkId(str(h, "session"), "session"),
         user: checkName("user", str(h, "user")),
         channels: channels.map((c) => checkViewChannel(typeof c === "string" ? c : "")),
+        ...(h.token === undefined ? {} : { token: checkToken(str(h, "token")) }),
       },
     };
   },
@@ -46,6 +52,7 @@ export const hello: ControlOp<HelloRequest, HelloAnswer> = {
     epoch: checkId(str(a, "epoch"), "epoch"),
     heartbeatMs: int(a, "heartbeatMs", 1, 3_600_000),
     presenceMs: int(a, "presenceMs", 1, 3_600_000),
+    ...(a.accounts === undefined ? {} : { accounts: accountsMode(a.accounts) }),
   }),
 };
 
@@ -74,3 +81,8 @@ export const who: ControlOp<WhoRequest, WhoAnswer> = {
     })),
   }),
 };
+
+function accountsMode(v: unknown): "open" | "required" {
+  if (v !== "open" && v !== "required") throw new CodecError("accounts", "must be open or required");
+  return v;
+}

@@ -9,15 +9,18 @@ import type { MessageEntry } from "../log/event-log.js";
 import type { ControlHandlers } from "./context.js";
 
 /**
- * The log entry a post writes, `received` being when it arrived. Called for
- * every post, so it takes no context object: named fields, not a spread of
- * the request, which cost V8 several µs a post.
+ * The log entry a post writes, `received` being when it arrived, `user` its
+ * author as the identity step decided (an account's registered name when
+ * `account`). Called for every post, so it takes no context object: named
+ * fields, not a spread of the request, which cost V8 several µs a post.
  */
-export function post(request: PostFrames, received: number): MessageEntry {
-  return {
-    type: "message", id: request.id, channel: request.channel, user: request.user, time: request.time,
+export function post(request: PostFrames, received: number, user: string, account: boolean): MessageEntry {
+  const entry: MessageEntry = {
+    type: "message", id: request.id, channel: request.channel, user, time: request.time,
     kind: request.kind, body: request.body, received,
   };
+  if (account) entry.account = true;
+  return entry;
 }
 
 /** The chat family's control operations. */

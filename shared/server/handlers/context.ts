@@ -5,6 +5,7 @@
  * tests can drive them directly.
  */
 import type { ControlRequest, PresenceEvent } from "../../protocol/index.js";
+import type { Accounts } from "../accounts/accounts.js";
 import type { EventLog } from "../log/event-log.js";
 import type { PresenceTable } from "../presence-table.js";
 
@@ -12,6 +13,7 @@ import type { PresenceTable } from "../presence-table.js";
 export interface HandlerContext {
   log: EventLog;
   presence: PresenceTable;
+  accounts: Accounts;
   heartbeatMs: number;
   /** A session silent this long is forgotten; clients refresh at a third of it. */
   presenceMs: number;
@@ -28,8 +30,8 @@ export interface Outcome {
 /** The names of the control requests (every request but post). */
 export type ControlOp = ControlRequest["op"];
 
-/** The handler of one control operation. */
-export type ControlHandler<K extends ControlOp> = (request: Extract<ControlRequest, { op: K }>, c: HandlerContext) => Outcome;
+/** The handler of one control operation; those that hash a password answer later (handlers/accounts.ts, SLOW_OPS). */
+export type ControlHandler<K extends ControlOp> = (request: Extract<ControlRequest, { op: K }>, c: HandlerContext) => Outcome | Promise<Outcome>;
 
 /** Some control operations and their handlers: what each family file exports. */
 export type ControlHandlers<K extends ControlOp> = { [P in K]: ControlHandler<P> };

@@ -19,8 +19,10 @@ export const handlers: ControlHandlers<"history"> = {
 
 /** A message entry as history answers carry it. */
 export function toMessage(e: StoredEntry, epoch: string): ChatMessage {
-  return {
+  const m: ChatMessage = {
     id: e.id, channel: e.channel, user: e.user, time: e.time, kind: e.kind,
     body: e.body.toString("utf8"), epoch, seq: e.seq, gseq: e.gseq,
   };
+  if (e.account) m.account = true;
+  return m;
 }

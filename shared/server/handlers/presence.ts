@@ -8,7 +8,9 @@ import type { ControlHandlers } from "./context.js";
 /** The presence family's operations, on the server's PresenceTable. */
 export const handlers: ControlHandlers<"hello" | "bye" | "who"> = {
   hello({ hello }, c) {
-    const answer: HelloAnswer = { epoch: c.log.epoch, heartbeatMs: c.heartbeatMs, presenceMs: Math.floor(c.presenceMs / 3) };
+    const answer: HelloAnswer = {
+      epoch: c.log.epoch, heartbeatMs: c.heartbeatMs, presenceMs: Math.floor(c.presenceMs / 3), accounts: c.accounts.mode,
+    };
     return { answer, events: c.presence.hello(hello, c.now) };
   },
   bye({ session }, { presence }) {

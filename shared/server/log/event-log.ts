@@ -31,6 +31,8 @@ export interface MessageEntry extends EntryBase {
   time: string;
   kind: Kind;
   body: Buffer;
+  /** Present (true) when the server checked that an account posted it: `user` is then the account's registered name. */
+  account?: true;
 }
 
 /** Every kind of entry (one so far). */

@@ -5,8 +5,10 @@
  * 19-byte header and 12 bytes of index, not the ~350 bytes of an object
  * holding five strings.
  *
- *   record: type u8 | kind u8 | idLen u8 | userLen u8 | timeLen u8 | received u48
+ *   record: type u8 | flags u8 | idLen u8 | userLen u8 | timeLen u8 | received u48
  *           | channel u32 | bodyLen u32 | id | user | time | body
+ *
+ * flags: bit 0 the kind (0 say, 1 me), bit 1 an account's message.
  *
  * A batch is final as soon as it is written, so appendBatch() tells the
  * listeners and settles at once.
@@ -21,6 +23,8 @@ const HEADER = 19;
 /* Room reserved before writing the variable fields: id (64 B), user (32 chars of up to 4 B), time. */
 const RESERVE = HEADER + 64 + 128 + 64;
 const MESSAGE = 0;
+const ME = 1;
+const ACCOUNT = 2;
 
 interface Channel {
   name: string;
@@ -124,7 +128,7 @@ export class MemoryLog implements EventLog {
     p += timeLen;
     p += entry.body.copy(chunk, p);
     chunk[start] = MESSAGE;
-    chunk[start + 1] = entry.kind === "me" ? 1 : 0;
+    chunk[start + 1] = (entry.kind === "me" ? ME : 0) | (entry.account ? ACCOUNT : 0);
     chunk[start + 2] = idLen;
     chunk[start + 3] = userLen;
     chunk[start + 4] = timeLen;
@@ -155,7 +159,8 @@ export class MemoryLog implements EventLog {
     const pos = this.offsets[gseq - 1]!;
     const chunk = this.chunks[Math.floor(pos / CHUNK)]!;
     let p = pos % CHUNK;
-    const kind = chunk[p + 1] === 1 ? "me" : "say";
+    const flags = chunk[p + 1]!;
+    const kind = flags & ME ? "me" : "say";
     const idLen = chunk[p + 2]!;
     const userLen = chunk[p + 3]!;
     const timeLen = chunk[p + 4]!;
@@ -167,10 +172,12 @@ export class MemoryLog implements EventLog {
     const user = chunk.toString("utf8", p, (p += userLen));
     const time = chunk.toString("latin1", p, (p += timeLen));
     const body = chunk.subarray(p, p + bodyLen);
-    return {
+    const entry: StoredEntry = {
       type: "message", id, channel: channel.name, user, time, kind, body, received,
       seq: seq ?? seqOf(channel, gseq), gseq,
     };
+    if (flags & ACCOUNT) entry.account = true;
+    return entry;
   }
 
   private channelIndex(name: string): number {

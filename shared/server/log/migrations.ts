@@ -46,6 +46,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX entries_by_channel ON entries (channel, seq);
     `,
   },
+  {
+    version: 2,
+    what: "accounts (issue 11): an entry's account flag; accounts with their scrypt hash, salt and parameters; failed logins and locks by name; sessions by the SHA-256 of their token",
+    /*
+     * key is the name folded for comparison (NFC, case-folded), user the
+     * spelling registered. No password and no token is ever written: only
+     * scrypt's output with its salt and parameters, and a token's SHA-256.
+     */
+    sql: `
+      ALTER TABLE entries ADD COLUMN account INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE accounts (
+        key TEXT PRIMARY KEY, user TEXT NOT NULL, salt BLOB NOT NULL, hash BLOB NOT NULL,
+        n INTEGER NOT NULL, r INTEGER NOT NULL, p INTEGER NOT NULL, created INTEGER NOT NULL);
+      CREATE TABLE login_failures (
+        key TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until INTEGER NOT NULL, updated INTEGER NOT NULL);
+      CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, key TEXT NOT NULL, expires INTEGER NOT NULL);
+      CREATE INDEX sessions_by_key ON sessions (key);
+    `,
+  },
 ];
 
 /** The version this code writes. */

@@ -16,7 +16,7 @@ import { IdIndex } from "../id-index.js";
 import { CommitListeners, readRange, type CommittedBatch, type EventLog, type LogEntry, type Numbers, type StoredEntry } from "./event-log.js";
 import { migrate } from "./migrations.js";
 
-const COLUMNS = "gseq, channel, seq, id, user, time, kind, body, type, received";
+const COLUMNS = "gseq, channel, seq, id, user, time, kind, body, type, received, account";
 
 /** Opens (or creates, or migrates) a store file; a path that cannot be opened is a usage error. */
 export function openSqliteLog(path: string): SqliteLog {
@@ -49,6 +49,8 @@ export function openSqliteLog(path: string): SqliteLog {
 export class SqliteLog implements EventLog {
   readonly epoch: string;
   readonly groupCommit: boolean = true;
+  /** The connection, for the other tables of the same file (accounts); closed with the log. */
+  readonly database: Database.Database;
   private count: number;
   private readonly heads = new Map<string, number>();
   private readonly ids = new IdIndex();
@@ -60,6 +62,7 @@ export class SqliteLog implements EventLog {
 
   /** Takes a database already migrated to the latest schema (see openSqliteLog). */
   constructor(private readonly db: Database.Database) {
+    this.database = db;
     const epoch = db.prepare("SELECT value FROM meta WHERE key = 'epoch'").pluck().get() as string | undefined;
     this.epoch = epoch ?? randomBytes(4).toString("hex");
     if (epoch === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('epoch', ?)").run(this.epoch);
@@ -70,7 +73,7 @@ export class SqliteLog implements EventLog {
     const recent = db.prepare("SELECT id, gseq FROM entries ORDER BY gseq DESC LIMIT 100000").all() as { id: string; gseq: number }[];
     for (let i = recent.length - 1; i >= 0; i--) this.ids.set(recent[i]!.id, recent[i]!.gseq);
 
-    const insert = db.prepare(`INSERT INTO entries (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = db.prepare(`INSERT INTO entries (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const setHead = db.prepare("INSERT INTO channels (name, head) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET head = excluded.head");
     this.byGseq = db.prepare("SELECT id, seq FROM entries WHERE gseq = ?");
     this.allAfter = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE gseq BETWEEN ? AND ? ORDER BY gseq`);
@@ -80,7 +83,7 @@ export class SqliteLog implements EventLog {
         const e = entries[i]!;
         const n = numbers[i]!;
         /* Positional rather than named (@gseq, ...) parameters: about 1 µs a row less to bind. */
-        insert.run(n.gseq, e.channel, n.seq, e.id, e.user, e.time, e.kind, e.body, e.type, e.received);
+        insert.run(n.gseq, e.channel, n.seq, e.id, e.user, e.time, e.kind, e.body, e.type, e.received, e.account ? 1 : 0);
       }
       for (const [name, head] of heads) setHead.run(name, head);
     });
@@ -138,7 +141,13 @@ export class SqliteLog implements EventLog {
     const head = channel === ALL ? this.count : this.head(channel);
     const [from, to] = readRange(head, after, limit);
     if (to < from) return [];
-    return (channel === ALL ? this.allAfter.all(from, to) : this.channelAfter.all(channel, from, to)) as StoredEntry[];
+    const rows = (channel === ALL ? this.allAfter.all(from, to) : this.channelAfter.all(channel, from, to)) as (Omit<StoredEntry, "account"> & { account?: number | true })[];
+    /* The column is 0 or 1; an entry carries `account` only when it is true, as it was written. */
+    for (const r of rows) {
+      if (r.account) r.account = true;
+      else delete r.account;
+    }
+    return rows as StoredEntry[];
   }
 
   async close(): Promise<void> {
