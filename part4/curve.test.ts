@@ -165,7 +165,8 @@ test("every server takes --curve: part 3's chat and part 1's posts are encrypted
   assert.ok(server.out[0]!.includes(`, CURVE on (public key ${keys.publicKey}) `), server.out[0]);
   const part3 = (name: string, extra: string[]) => ["127.0.0.1", server.postPort, server.pubPort, name, "--history", "0", ...extra];
   const bob = run(t, "part3/interactive_client.js", part3("bob", ["--server-key", keys.publicFile]));
-  await bob.line(/^connected to /, "err");
+  // Once connected, the connect line says the connection is encrypted.
+  await bob.line(/^connected to tcp:\/\/127\.0\.0\.1:\d+ \(encrypted\) as bob in #general$/, "err");
   const amy = await runToExit(t, "part3/interactive_client.js", part3("amy", ["--server-key", keys.publicKey]), "sealed\n");
   assert.equal(amy.code, 0, amy.err.join("\n"));
   await bob.line(new RegExp(`^amy: sealed \\(${TIME}\\)$`));

@@ -19,10 +19,11 @@ import type { CommandContext } from "./commands/types.js";
 import { Feed, type FeedNotice } from "./feed/feed.js";
 import { Known } from "./known.js";
 import { Outbox } from "./outbox.js";
+import { OwnLines } from "./own-lines.js";
 import { Queries } from "./queries.js";
 import { Session } from "./session.js";
 import { lineParts, messageFlags } from "./ui/format.js";
-import { showNotice } from "./ui/notices.js";
+import { presentLine, showNotice } from "./ui/notices.js";
 import { createScreen } from "./ui/screen.js";
 import { createStyle } from "./ui/style.js";
 
@@ -64,25 +65,37 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     queries.close();
     quit();
   };
-  const outbox = new Outbox({ endpoint: o.post, curve: o.curve, giveUpMs: o.giveUpMs, onFailure: fail, screen });
+  const outbox = new Outbox({
+    endpoint: o.post, curve: o.curve, giveUpMs: o.giveUpMs, onFailure: fail, screen,
+    onPosted: (post, seq, gseq) => ownLines.acked(post, seq, gseq),
+  });
   const queries = new Queries(new ReliableRequester({ endpoint: o.post, curve: o.curve, onFailure: fail }), screen);
 
   let current = o.channel;
   let ready = false;
+  let away: () => void = () => {};
+  /** Resolves once the server has been found silent (not there yet, or gone). */
+  const serverAway = new Promise<void>((resolve) => (away = resolve));
   const showChannel = () => o.features.multiChannel && (feed.channels.length > 1 || feed.channels.includes(ALL));
   const feed: Feed = new Feed({
     pub: o.pub, queries, history: o.history, curve: o.curve, onFailure: fail,
     onMessage: (m: ChatMessage, history: boolean) => {
       known.names.add(m.user);
       screen.message(lineParts(m, showChannel()), messageFlags(m, o.user, history));
+      ownLines.shown(m);
     },
     onNotice: (n: FeedNotice) => {
       if (n.type === "presence") known.presence(n.presence);
-      showNotice(screen, n, { pub: o.pub, user: o.user, interactive: o.interactive, ready, current, style: screen.style });
+      if (n.type === "restarted") ownLines.restarted();
+      else ownLines.check();
+      if (n.type === "silent") away();
+      showNotice(screen, n, { pub: o.pub, user: o.user, interactive: o.interactive, ready, current, encrypted: o.curve !== undefined, style: screen.style });
       if (n.type === "ready") ready = true;
     },
   });
   const session = new Session(queries, o.user, () => feed.channels);
+  /* Our own posts, until the feed has shown them: piped input waits for them before leaving. */
+  const ownLines = new OwnLines({ passed: (channel, seq, gseq) => feed.passed(channel, seq, gseq) });
 
   /* Settles once the channels followed so far are shown and the server knows this client is in them (so /who lists it). */
   let announced: Promise<void> = Promise.resolve();
@@ -94,8 +107,15 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     after(following);
     return following;
   };
+  /* Once in, say who is here already, as IRC does on joining (a status line: stderr when piped). */
+  const present = async () => {
+    const who = await queries.ask({ op: "who", channel: current }, true);
+    if (!who) return;
+    for (const u of who.users) known.names.add(u.user);
+    screen.notice(presentLine(current, who.users.map((u) => u.user).filter((u) => u !== o.user), screen.style));
+  };
   screen.setChannel(current);
-  void follow(current);
+  after(follow(current).then(present));
   // Tab completion also knows who was here before this client and which channels exist.
   if (o.interactive) void session.greeted.then(() => known.learn(queries, current));
 
@@ -128,12 +148,22 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   };
   process.on("SIGINT", quit);
   process.on("SIGTERM", quit);
+  /*
+   * Piped lines come at once: the first waits until the channel is shown and
+   * the server has our hello, so that our posts are shown back to us and
+   * come after our join, as typed ones do; not while the server is away
+   * (then lines are queued, as typed ones are), nor beyond --give-up.
+   */
+  if (!o.interactive) await queries.patience(Promise.race([announced, serverAway]), o.giveUpMs);
   for await (const line of screen.lines()) {
     if (!(await handleLine(commands, line))) break;
   }
   // End of input: piped lines still queued get delivered, within reason; Ctrl-C does not wait.
   if (!quitting) await outbox.drain();
+  // Every posted message is shown, ours included: wait (within --give-up) for our last ones to come through the feed.
+  if (!quitting && !failure) await queries.patience(ownLines.shownAll(), o.giveUpMs);
   const undelivered = outbox.pending;
+  const refused = outbox.notPosted;
   process.off("SIGINT", quit);
   process.off("SIGTERM", quit);
   screen.close();
@@ -144,7 +174,8 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   feed.close();
   await feed.closed();
   if (failure) errors.write(`${failure.message}\n`);
-  else if (undelivered > 0) errors.write(`${outbox.undelivered(undelivered, quitting)}\n`);
-  else if (screen.interactive) (o.output ?? process.stdout).write("bye\n");
-  return failure || undelivered > 0 ? 1 : 0;
+  if (!failure && undelivered > 0) errors.write(`${outbox.undelivered(undelivered, quitting)}\n`);
+  if (!failure && refused > 0) errors.write(`${outbox.refusals(refused)}\n`);
+  if (!failure && undelivered + refused === 0 && screen.interactive) (o.output ?? process.stdout).write("bye\n");
+  return failure || undelivered + refused > 0 ? 1 : 0;
 }

@@ -9,6 +9,7 @@ import type { CurveClientKeys } from "../transport/curve.js";
 import type { HandshakeError } from "../errors.js";
 import { ReliableRequester } from "../transport/requester.js";
 import { Poster, type PostResult } from "./poster.js";
+import { preview } from "./ui/preview.js";
 import type { Screen } from "./ui/screen-types.js";
 
 /** Where the posts go and whom to tell about them. */
@@ -20,6 +21,8 @@ export interface OutboxOptions {
   onFailure: (err: HandshakeError) => void;
   /** Where refusals and the outage and its end are told. */
   screen: Pick<Screen, "notice" | "warning">;
+  /** Hears each post the server numbered. */
+  onPosted?: (post: Post, seq: number, gseq: number) => void;
 }
 
 /** The posts typed, delivered one after another. */
@@ -27,6 +30,8 @@ export class Outbox {
   private readonly requester: ReliableRequester;
   private readonly poster: Poster;
   private outage = false;
+  /** Posts refused (or failed beyond retrying). */
+  private refused = 0;
   /** Ends the wait at the end of input, once it has begun. */
   private giveUp: (() => void) | undefined;
   private giveUpTimer: NodeJS.Timeout | undefined;
@@ -34,7 +39,10 @@ export class Outbox {
   constructor(private readonly o: OutboxOptions) {
     this.requester = new ReliableRequester({ endpoint: o.endpoint, curve: o.curve, onFailure: o.onFailure, onStatus: (up) => this.status(up) });
     this.poster = new Poster(this.requester, (r: PostResult) => {
-      if ("error" in r) o.screen.warning(`not posted (${r.reason}): ${r.post.body}`);
+      if ("error" in r) {
+        this.refused++;
+        o.screen.warning(`not posted (${r.reason}): ${preview(r.post.body)}`);
+      } else o.onPosted?.(r.post, r.seq, r.gseq);
     });
   }
 
@@ -80,6 +88,16 @@ export class Outbox {
     return `${n} message${n === 1 ? " was" : "s were"} not delivered: ${stopped
       ? "stopped before the server acknowledged them"
       : `no reply from the server at ${this.o.endpoint} for ${(this.o.giveUpMs / 1000).toFixed(0)} s`}`;
+  }
+
+  /** Posts refused so far. */
+  get notPosted(): number {
+    return this.refused;
+  }
+
+  /** The sentence for `n` posts the server refused, each told already. */
+  refusals(n: number): string {
+    return `${n} message${n === 1 ? " was" : "s were"} not posted: refused (the reason${n === 1 ? " is" : "s are"} above)`;
   }
 
   private status(up: boolean): void {
