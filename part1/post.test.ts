@@ -94,6 +94,6 @@ test("a server given bad arguments prints usage and exits 2", async (t) => {
   for (const args of [["127.0.0.1"], ["127.0.0.1", "x"], ["nowhere", "7777"], ["127.0.0.1", "7777", "extra"]]) {
     const r = await runToExit(t, SERVER, args);
     assert.equal(r.code, 2, JSON.stringify(args));
-    assert.match(r.err.join("\n"), /^Usage: node part1\/post_server\.js <ip> <port>$/m);
+    assert.match(r.err.join("\n"), /^Usage: node part1\/post_server\.js <ip> <port> \[--curve server\.key\]$/m);
   }
 });

@@ -55,7 +55,7 @@ test("bad arguments print usage and exit 2", async (t) => {
   for (const [script, args, usage] of [
     [SUBSCRIBER, ["127.0.0.1"], /^Usage: node part2\/pub_client\.js <ip> <pub_port>$/m],
     [SUBSCRIBER, ["127.0.0.1", "abc"], /pub_port 'abc' is not a port number/],
-    [SERVER, ["127.0.0.1", "5555"], /^Usage: node part2\/pub_server\.js <ip> <post_port> <pub_port>$/m],
+    [SERVER, ["127.0.0.1", "5555"], /^Usage: node part2\/pub_server\.js <ip> <post_port> <pub_port> \[--curve server\.key\]$/m],
     [SERVER, ["127.0.0.1", "5555", "99999"], /pub_port '99999' is not a port number/],
   ] as const) {
     const r = await runToExit(t, script, [...args]);

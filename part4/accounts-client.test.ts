@@ -24,7 +24,7 @@ function configHome(t: TestContext): string {
 const args = (s: ServerProc, name: string, extra: string[] = []) => ["127.0.0.1", s.postPort, s.pubPort, "dev", name, "--history", "0", ...extra];
 
 /** stderr without the connection's status lines. */
-const said = (err: string[]) => err.filter((l) => !/^(connected to |waiting for the server|no heartbeat|the server's heartbeat)/.test(l));
+const said = (err: string[]) => err.filter((l) => !/^(connected to |in #|nobody else is in |waiting for the server|no heartbeat|the server's heartbeat)/.test(l));
 
 /** The newest messages of #dev as the server's history answers them, asked over a raw REQ socket. */
 async function history(s: ServerProc) {

@@ -17,7 +17,7 @@ function client(t: TestContext, server: ServerProc, channel: string, name: strin
 }
 
 /** stderr without the connection's status lines, which come whenever the connection is made. */
-const said = (err: string[]) => err.filter((l) => !/^(connected to |waiting for the server|no heartbeat|the server's heartbeat)/.test(l));
+const said = (err: string[]) => err.filter((l) => !/^(connected to |in #|nobody else is in |waiting for the server|no heartbeat|the server's heartbeat)/.test(l));
 
 /** The lines of stdout from `header` on, `count` of them. */
 function block(out: string[], header: string, count: number): string[] {

@@ -158,3 +158,24 @@ test("unusable key arguments are usage errors: exit 2 with a sentence", async (t
     assert.match(r.err[1]!, /^Usage: /);
   }
 });
+
+test("every server takes --curve: part 3's chat and part 1's posts are encrypted end to end like mc_server's", async (t) => {
+  const keys = await keygen(t, tempDir(t));
+  const server = await startServer(t, "part3/interactive_server.js", ["--curve", keys.secretFile]);
+  assert.ok(server.out[0]!.includes(`, CURVE on (public key ${keys.publicKey}) `), server.out[0]);
+  const part3 = (name: string, extra: string[]) => ["127.0.0.1", server.postPort, server.pubPort, name, "--history", "0", ...extra];
+  const bob = run(t, "part3/interactive_client.js", part3("bob", ["--server-key", keys.publicFile]));
+  // Once connected, the connect line says the connection is encrypted.
+  await bob.line(/^connected to tcp:\/\/127\.0\.0\.1:\d+ \(encrypted\) as bob in #general$/, "err");
+  const amy = await runToExit(t, "part3/interactive_client.js", part3("amy", ["--server-key", keys.publicKey]), "sealed\n");
+  assert.equal(amy.code, 0, amy.err.join("\n"));
+  await bob.line(new RegExp(`^amy: sealed \\(${TIME}\\)$`));
+  const eve = await runToExit(t, "part3/interactive_client.js", part3("eve", []), "let me in\n");
+  assert.equal(eve.code, 1);
+  assert.match(eve.err.at(-1)!, new RegExp(`^the server at ${eitherEndpoint(server)} only accepts encrypted \\(CURVE\\) connections: give its public key with --server-key$`));
+
+  const posts = await startServer(t, "part1/post_server.js", ["--curve", keys.secretFile]);
+  const post = await runToExit(t, "part1/post_client.js", ["127.0.0.1", posts.postPort, "kyle", "sealed", "--server-key", keys.publicFile]);
+  assert.equal(post.code, 0, post.err.join("\n"));
+  assert.deepEqual(post.out, ["posted as message #1"]);
+});

@@ -119,3 +119,21 @@ test("a channel name may be any script or emoji, and #dev means dev", async (t) 
   assert.match((await a.lines(/bonjour/, 1))[0]!, /^zoë: bonjour \(/);
   assert.match((await server.lines(/bonjour/, 1))[0]!, /^\[café☕ #1\] zoë: bonjour \(/);
 });
+
+test("piped input prints the client's own lines, as every posted message is printed, before it exits 0", async (t) => {
+  const server = await startServer(t, SERVER);
+  const r = await runToExit(t, CLIENT, ["127.0.0.1", server.postPort, server.pubPort, "devops", "echoer", "--history", "0"], "one\ntwo\n");
+  assert.equal(r.code, 0, r.err.join("\n"));
+  assert.deepEqual(r.out.map((l) => l.replace(/ \(.*\)$/, "")), ["echoer: one", "echoer: two"]);
+});
+
+test("a piped line the client cannot post exits 1 with a count, quoting the line short and harmless", async (t) => {
+  const server = await startServer(t, SERVER);
+  const long = "a".repeat(17_000);
+  const r = await runToExit(t, CLIENT, ["127.0.0.1", server.postPort, server.pubPort, "dev", "kyle", "--history", "0"], `${long}\nbell\x07here\nfine\n`);
+  assert.equal(r.code, 1, r.err.join("\n"));
+  assert.ok(r.err.includes(`not posted (invalid body: is longer than 16384 bytes): ${"a".repeat(60)}…`), r.err.join("\n").slice(0, 2000));
+  assert.ok(r.err.includes("not posted (invalid body: contains control characters): bell?here"), r.err.join("\n").slice(0, 2000));
+  assert.equal(r.err.at(-1), "2 messages were not posted: refused (the reasons are above)");
+  assert.deepEqual(r.out.map((l) => l.replace(/ \(.*\)$/, "")), ["kyle: fine"]);
+});

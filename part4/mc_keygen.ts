@@ -8,7 +8,8 @@ import { newServerKeys } from "../shared/transport/curve.js";
 await runCli<{ dir: string }>(
   "node part4/mc_keygen.js <dir>",
   (y) => y.command("$0 <dir>", "Write a server key pair: <dir>/server.key (secret, for --curve) and <dir>/server.pub (for --server-key)", (c) =>
-    positional(c, "dir", "directory to write server.key and server.pub in (created if missing; its parent must exist)")),
+    positional(c, "dir", "directory to write server.key and server.pub in (created if missing; its parent must exist)")
+      .example("node part4/mc_keygen.js keys", "then: mc_server ... --curve keys/server.key, clients ... --server-key keys/server.pub")),
   async (a) => {
     const keys = newServerKeys();
     const secretFile = join(a.dir, "server.key");

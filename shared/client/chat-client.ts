@@ -20,10 +20,11 @@ import { Feed, type FeedNotice } from "./feed/feed.js";
 import { Known } from "./known.js";
 import { Account, type AccountOptions } from "./login.js";
 import { Outbox } from "./outbox.js";
+import { OwnLines } from "./own-lines.js";
 import { Queries } from "./queries.js";
 import { Session } from "./session.js";
 import { lineParts, messageFlags } from "./ui/format.js";
-import { showNotice } from "./ui/notices.js";
+import { presentLine, showNotice } from "./ui/notices.js";
 import { createScreen } from "./ui/screen.js";
 import { createStyle } from "./ui/style.js";
 
@@ -73,6 +74,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   const outbox = new Outbox({
     endpoint: o.post, curve: o.curve, giveUpMs: o.giveUpMs, onFailure: fail, screen,
     token: () => account.token, refused: (err) => account.postRefused(err),
+    onPosted: (post, seq, gseq) => ownLines.acked(post, seq, gseq),
   });
   const queries = new Queries(new ReliableRequester({ endpoint: o.post, curve: o.curve, onFailure: fail }), screen);
   // A name the server will not let this client use, or a login at start-up that failed, ends the client with the reason.
@@ -88,20 +90,29 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
 
   let current = o.channel;
   let ready = false;
+  let away: () => void = () => {};
+  /** Resolves once the server has been found silent (not there yet, or gone). */
+  const serverAway = new Promise<void>((resolve) => (away = resolve));
   const showChannel = () => o.features.multiChannel && (feed.channels.length > 1 || feed.channels.includes(ALL));
   const feed: Feed = new Feed({
     pub: o.pub, queries, history: o.history, curve: o.curve, onFailure: fail,
     onMessage: (m: ChatMessage, history: boolean) => {
       known.names.add(m.user);
       screen.message(lineParts(m, showChannel()), messageFlags(m, account.user, history, account.marksFree));
+      ownLines.shown(m);
     },
     onNotice: (n: FeedNotice) => {
       if (n.type === "presence") known.presence(n.presence);
-      showNotice(screen, n, { pub: o.pub, user: account.user, interactive: o.interactive, ready, current, style: screen.style });
+      if (n.type === "restarted") ownLines.restarted();
+      else ownLines.check();
+      if (n.type === "silent") away();
+      showNotice(screen, n, { pub: o.pub, user: account.user, interactive: o.interactive, ready, current, encrypted: o.curve !== undefined, style: screen.style });
       if (n.type === "ready") ready = true;
     },
   });
   const session = new Session(queries, account, () => feed.channels);
+  /* Our own posts, until the feed has shown them: piped input waits for them before leaving. */
+  const ownLines = new OwnLines({ passed: (channel, seq, gseq) => feed.passed(channel, seq, gseq) });
 
   /* Settles once the channels followed so far are shown and the server knows this client is in them (so /who lists it). */
   let announced: Promise<void> = Promise.resolve();
@@ -112,6 +123,13 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     });
     after(following);
     return following;
+  };
+  /* Once in, say who is here already, as IRC does on joining (a status line: stderr when piped). */
+  const present = async () => {
+    const who = await queries.ask({ op: "who", channel: current }, true);
+    if (!who) return;
+    for (const u of who.users) known.names.add(u.user);
+    screen.notice(presentLine(current, who.users.map((u) => u.user).filter((u) => u !== account.user), screen.style));
   };
   let quitting = false;
   function quit() {
@@ -124,7 +142,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   await account.start(); // --login logs in before anything is joined
   if (!quitting) {
     screen.setChannel(current);
-    void follow(current);
+    after(follow(current).then(present));
     void session.hello(); // at once: a name the server refuses ends the client before its first post
   }
   // Tab completion also knows who was here before this client and which channels exist.
@@ -154,12 +172,22 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     announce: () => after(session.hello()),
   };
 
+  /*
+   * Piped lines come at once: the first waits until the channel is shown and
+   * the server has our hello, so that our posts are shown back to us and
+   * come after our join, as typed ones do; not while the server is away
+   * (then lines are queued, as typed ones are), nor beyond --give-up.
+   */
+  if (!o.interactive && !quitting) await queries.patience(Promise.race([announced, serverAway]), o.giveUpMs);
   for await (const line of screen.lines()) {
     if (!(await handleLine(commands, line))) break;
   }
   // End of input: piped lines still queued get delivered, within reason; Ctrl-C does not wait.
   if (!quitting) await outbox.drain();
+  // Every posted message is shown, ours included: wait (within --give-up) for our last ones to come through the feed.
+  if (!quitting && !failure && !ended) await queries.patience(ownLines.shownAll(), o.giveUpMs);
   const undelivered = outbox.pending;
+  const refused = outbox.notPosted;
   process.off("SIGINT", quit);
   process.off("SIGTERM", quit);
   screen.close();
@@ -172,7 +200,10 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   await feed.closed();
   if (failure) errors.write(`${failure.message}\n`);
   else if (ended) errors.write(`${ended.sentence}\n`);
-  else if (undelivered > 0) errors.write(`${outbox.undelivered(undelivered, quitting)}\n`);
-  else if (screen.interactive) (o.output ?? process.stdout).write("bye\n");
-  return failure ? 1 : ended ? ended.code : undelivered > 0 ? 1 : 0;
+  else {
+    if (undelivered > 0) errors.write(`${outbox.undelivered(undelivered, quitting)}\n`);
+    if (refused > 0) errors.write(`${outbox.refusals(refused)}\n`);
+    if (undelivered + refused === 0 && screen.interactive) (o.output ?? process.stdout).write("bye\n");
+  }
+  return failure ? 1 : ended ? ended.code : undelivered + refused > 0 ? 1 : 0;
 }

@@ -12,6 +12,7 @@ import { RejectedError } from "../protocol/errors.js";
 import { ReliableRequester } from "../transport/requester.js";
 import { Poster, type PostResult } from "./poster.js";
 import { plural } from "./ui/format.js";
+import { preview } from "./ui/preview.js";
 import type { Screen } from "./ui/screen-types.js";
 
 /** Where the posts go and whom to tell about them. */
@@ -27,6 +28,8 @@ export interface OutboxOptions {
   token?: () => string | undefined;
   /** A refusal the client handles itself (a name it may not use); true when nothing more is to be said. */
   refused?: (err: RejectedError) => boolean;
+  /** Hears each post the server numbered. */
+  onPosted?: (post: Post, seq: number, gseq: number) => void;
 }
 
 /** The posts typed, delivered one after another. */
@@ -36,6 +39,8 @@ export class Outbox {
   private outage = false;
   /** Whether the screen shows the queued posts: from an outage until the queue is empty. */
   private showing = false;
+  /** Posts refused (or failed beyond retrying). */
+  private refusedCount = 0;
   /** Ends the wait at the end of input, once it has begun. */
   private giveUp: (() => void) | undefined;
   private giveUpTimer: NodeJS.Timeout | undefined;
@@ -44,8 +49,13 @@ export class Outbox {
     this.requester = new ReliableRequester({ endpoint: o.endpoint, curve: o.curve, onFailure: o.onFailure, onStatus: (up) => this.status(up) });
     this.poster = new Poster(this.requester, (r: PostResult) => {
       this.showPending();
-      if (!("error" in r) || (r.error instanceof RejectedError && o.refused?.(r.error))) return;
-      o.screen.warning(`not posted (${r.reason}): ${r.post.body}`);
+      if (!("error" in r)) {
+        o.onPosted?.(r.post, r.seq, r.gseq);
+        return;
+      }
+      this.refusedCount++;
+      if (r.error instanceof RejectedError && o.refused?.(r.error)) return;
+      o.screen.warning(`not posted (${r.reason}): ${preview(r.post.body)}`);
     }, o.token);
   }
 
@@ -92,6 +102,16 @@ export class Outbox {
     return `${n} message${n === 1 ? " was" : "s were"} not delivered: ${stopped
       ? "stopped before the server acknowledged them"
       : `no reply from the server at ${this.o.endpoint} for ${(this.o.giveUpMs / 1000).toFixed(0)} s`}`;
+  }
+
+  /** Posts refused so far. */
+  get notPosted(): number {
+    return this.refusedCount;
+  }
+
+  /** The sentence for `n` posts the server refused, each told already. */
+  refusals(n: number): string {
+    return `${n} message${n === 1 ? " was" : "s were"} not posted: refused (the reason${n === 1 ? " is" : "s are"} above)`;
   }
 
   private status(up: boolean): void {

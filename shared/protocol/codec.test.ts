@@ -49,6 +49,7 @@ test("every control request round-trips", () => {
     { op: "history", query: { channel: "dev", limit: 20 } },
     { op: "history", query: { channel: "ALL", after: 40, limit: 1000 } },
     { op: "hello", hello: { session: "s1", user: "zoë", channels: ["dev", "ALL", "café☕"] } },
+    { op: "hello", hello: { session: "s1", user: "zoë", channels: ["dev", "ops"], joined: { dev: "2026-01-31T22:00:00.000-06:00" } } },
     { op: "bye", session: "s1" },
     { op: "who", channel: "ALL" },
     { op: "channels" },
@@ -121,6 +122,9 @@ test("a control request's fields are checked: channels, limits, sessions, names"
   refuses(() => decodeRequest(hello({ channels: Array.from({ length: 65 }, (_, i) => `c${i}`) })), "channels", "bad-field", /at most 64/);
   refuses(() => decodeRequest(hello({ channels: ["dev", 5] })), "channel", "bad-field", /^is empty$/);
   refuses(() => decodeRequest(hello({ channels: ["dev", "x".repeat(33)] })), "channel", "bad-field", /^is longer than 32 characters$/);
+  refuses(() => decodeRequest(hello({ joined: ["dev"] })), "joined", "bad-field", /^must be an object from channel names to times$/);
+  refuses(() => decodeRequest(hello({ joined: { ops: "2026-01-31T22:00:00Z" } })), "joined", "bad-field", /^names a channel the hello does not list$/);
+  refuses(() => decodeRequest(hello({ joined: { dev: "yesterday" } })), "joined", "bad-field", /^must be ISO 8601/);
 });
 
 test("a post's id, time and kind are checked", () => {

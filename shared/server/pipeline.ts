@@ -95,7 +95,9 @@ export class Pipeline {
         this.post(envelope, request, now, author.user, author.account);
       } else if (request.op === "hello") {
         const author = this.o.accounts.identify(request.hello.user, request.hello.token, now);
-        this.control(envelope, { op: "hello", hello: { session: request.hello.session, user: author.user, channels: request.hello.channels } });
+        const { session, channels, joined } = request.hello;
+        // The token stays here: what the presence table keeps is the account's name.
+        this.control(envelope, { op: "hello", hello: { session, user: author.user, channels, ...(joined === undefined ? {} : { joined }) } });
       } else if (SLOW_OPS.has(request.op)) {
         this.answerLater(envelope, request, now);
       } else {

@@ -2,49 +2,76 @@
  * Who is here: clients say hello on start and every few seconds after, and
  * bye on exit; a session not heard from for `timeoutMs` is forgotten. The
  * table is bounded: past `capacity` sessions the least recently seen goes.
+ *
+ * Each session keeps when it joined each of its channels (what /who shows).
+ * A session that said bye stays gone: a hello of it that arrives later (sent
+ * before the bye, answered after the client stopped waiting) is answered
+ * but changes nothing, or it would linger as a ghost until the timeout.
  */
 import type { Hello, PresenceEvent } from "../protocol/index.js";
 import { ALL } from "../protocol/limits.js";
 
 interface Session {
   user: string;
-  channels: Set<string>;
-  since: number;
+  /** Each channel followed, with when it was joined (ms since the Unix epoch). */
+  channels: Map<string, number>;
   seen: number;
 }
 
 /** The sessions present, and the join and leave events their changes imply. */
 export class PresenceTable {
   private readonly sessions = new Map<string, Session>();
+  /** Sessions that said bye, oldest first; as many as sessions may be present. */
+  private readonly ended = new Set<string>();
 
   constructor(
     readonly timeoutMs: number,
     private readonly capacity = 10_000,
   ) {}
 
-  /** Records a hello; returns the joins and leaves it implies. */
+  /**
+   * Records a hello; returns the joins and leaves it implies. A channel the
+   * hello says was joined already (a hello after a server restart) keeps that
+   * time and is not announced.
+   */
   hello(h: Hello, now: number): PresenceEvent[] {
+    if (this.ended.has(h.session)) return [];
     const events: PresenceEvent[] = [];
     const old = this.sessions.get(h.session);
-    const channels = new Set(h.channels);
+    const joinedAt = (c: string): number | undefined => {
+      const t = h.joined?.[c] === undefined ? NaN : Date.parse(h.joined[c]!);
+      return Number.isNaN(t) ? undefined : Math.min(t, now);
+    };
+    const channels = new Map<string, number>();
     if (old && old.user === h.user) {
       this.sessions.delete(h.session); // re-insert: the map stays ordered by last seen
-      for (const c of old.channels) if (!channels.has(c)) events.push(...this.leaveEvent(h.user, c, h.session));
-      for (const c of channels) if (!old.channels.has(c)) events.push(...this.joinEvent(h.user, c));
+      for (const c of old.channels.keys()) if (!h.channels.includes(c)) events.push(...this.leaveEvent(h.user, c, h.session));
+      for (const c of h.channels) {
+        const known = old.channels.get(c) ?? joinedAt(c);
+        if (known === undefined) events.push(...this.joinEvent(h.user, c));
+        channels.set(c, known ?? now);
+      }
       old.channels = channels;
       old.seen = now;
       this.sessions.set(h.session, old);
       return events;
     }
     if (old) events.push(...this.remove(h.session));
-    for (const c of channels) events.push(...this.joinEvent(h.user, c));
-    this.sessions.set(h.session, { user: h.user, channels, since: now, seen: now });
+    for (const c of h.channels) {
+      const known = joinedAt(c);
+      if (known === undefined) events.push(...this.joinEvent(h.user, c));
+      channels.set(c, known ?? now);
+    }
+    this.sessions.set(h.session, { user: h.user, channels, seen: now });
     if (this.sessions.size > this.capacity) events.push(...this.remove(this.sessions.keys().next().value!));
     return events;
   }
 
-  /** Forgets a session that said goodbye. */
+  /** Forgets a session that said goodbye, for good. */
   bye(session: string): PresenceEvent[] {
+    this.ended.delete(session);
+    this.ended.add(session);
+    if (this.ended.size > this.capacity) this.ended.delete(this.ended.values().next().value!);
     return this.remove(session);
   }
 
@@ -58,14 +85,14 @@ export class PresenceTable {
     return events;
   }
 
-  /** Users present in a channel (any channel for ALL), each with the earliest since. */
+  /** Users present in a channel (any channel for ALL), each with the earliest time they joined it. */
   who(channel: string): { user: string; since: number }[] {
     const users = new Map<string, number>();
     for (const s of this.sessions.values()) {
-      if (channel === ALL || s.channels.has(channel)) {
-        const known = users.get(s.user);
-        if (known === undefined || s.since < known) users.set(s.user, s.since);
-      }
+      const since = channel === ALL ? Math.min(...s.channels.values()) : s.channels.get(channel);
+      if (since === undefined || !Number.isFinite(since)) continue;
+      const known = users.get(s.user);
+      if (known === undefined || since < known) users.set(s.user, since);
     }
     return [...users].map(([user, since]) => ({ user, since })).sort((a, b) => (a.user < b.user ? -1 : 1));
   }
@@ -74,7 +101,7 @@ export class PresenceTable {
   counts(): Map<string, number> {
     const users = new Map<string, Set<string>>();
     for (const s of this.sessions.values()) {
-      for (const c of s.channels) {
+      for (const c of s.channels.keys()) {
         let set = users.get(c);
         if (!set) users.set(c, (set = new Set()));
         set.add(s.user);
@@ -91,7 +118,7 @@ export class PresenceTable {
     const s = this.sessions.get(session);
     if (!s) return [];
     this.sessions.delete(session);
-    return [...s.channels].flatMap((c) => this.leaveEvent(s.user, c, session));
+    return [...s.channels.keys()].flatMap((c) => this.leaveEvent(s.user, c, session));
   }
 
   /** A join is news only when the user was not already in the channel from another session. */

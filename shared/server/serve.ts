@@ -7,7 +7,7 @@ import { onShutdown, runCli } from "../cli.js";
 import { endpointArg, positional } from "../args.js";
 import type { PartFeatures } from "../parts.js";
 import { startChatServer, type ChatServer, type ServerOptions } from "./chat-server.js";
-import { serverExtras, serverOptions, type ServerExtraArgs } from "./server-cli.js";
+import { curveOption, serverExtras, serverOptions, type ServerExtraArgs } from "./server-cli.js";
 
 export interface ServerCommand {
   /** The script as typed, e.g. part2/pub_server.js. */
@@ -17,7 +17,7 @@ export interface ServerCommand {
   summary: string;
   /** What its part enables: PARTS[n] from shared/parts.ts. */
   features: PartFeatures;
-  /** Whether it takes mc_server's options (--store, --curve, --rate, --burst). */
+  /** Whether it takes mc_server's options (--store, --rate, --burst); every server takes --curve. */
   serverOptions: boolean;
 }
 
@@ -27,16 +27,19 @@ type Args = { ip: string; post_port?: string; pub_port?: string; port?: string }
 export async function runServerCli(c: ServerCommand): Promise<void> {
   const pub = c.features.publish;
   const ports = pub ? "<post_port> <pub_port>" : "<port>";
-  const extra = c.serverOptions ? " [--store file.db] [--curve server.key] [--accounts open|required]" : "";
+  const extra = c.serverOptions ? " [--store file.db] [--curve server.key] [--accounts open|required]" : " [--curve server.key]";
+  const example = `node ${c.script} 127.0.0.1 ${pub ? "5555 5556" : "7777"}`;
   await runCli<Args>(
     `node ${c.script} <ip> ${ports}${extra}`,
     (y) => y.command(`$0 <ip> ${ports}`, `${c.summary} (port 0: any free port)`, (cmd) => {
       let b = positional(cmd, "ip", "address to listen on (127.0.0.1, or * for every interface)");
       b = pub ? positional(positional(b, "post_port", "port for posts"), "pub_port", "port subscribers connect to") : positional(b, "port", "port for posts");
-      return c.serverOptions ? serverOptions(b) : b;
+      return (c.serverOptions ? serverOptions(b) : curveOption(b))
+        .example(example, "listen on 127.0.0.1")
+        .example(`${example} --curve keys/server.key`, "encrypt, with the key pair mc_keygen wrote in keys/");
     }),
     async (a) => {
-      const extras = c.serverOptions ? await serverExtras(a as Args & ServerExtraArgs) : { options: {}, note: "" };
+      const extras = await serverExtras(a, c.serverOptions);
       await serve(c.name, {
         post: pub ? endpointArg(a.ip, a.post_port!, "post_port", true) : endpointArg(a.ip, a.port!, "port", true),
         pub: pub ? endpointArg(a.ip, a.pub_port!, "pub_port", true) : undefined,

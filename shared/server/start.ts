@@ -38,7 +38,7 @@ async function start(a: Args): Promise<void> {
   const endpoints = { post: endpointArg(HOST, post!, "post port", true), pub: endpointArg(HOST, pub, "publish port", true) };
   /* A --store of the user's own wins, and then no folder is made. */
   const store = a.store ?? shown(join(dataFolder(a.data), "chat.db"));
-  const extras = await serverExtras({ ...a, store });
+  const extras = await serverExtras({ ...a, store }, true);
   /* Quoted for the shell the command is pasted into: Z85 has & # > $ but no quote. */
   const key = extras.options.curve ? ` --server-key '${extras.options.curve.publicKey}'` : "";
   const port = (endpoint: string | undefined) => /:(\d+)$/.exec(endpoint ?? "")?.[1];

@@ -113,6 +113,11 @@ export class Feed {
     return this.sequencer.channels;
   }
 
+  /** Whether message `seq` of `channel` (`gseq` overall) has been shown or passed over (sequencer.ts). */
+  passed(channel: string, seq: number, gseq: number): boolean {
+    return this.sequencer.passed(channel, seq, gseq);
+  }
+
   /** Whether the server has been heard from lately. */
   get isSilent(): boolean {
     return this.silent;

@@ -87,6 +87,17 @@ export class Sequencer {
     }
   }
 
+  /**
+   * Whether the message numbered `seq` in `channel` (`gseq` overall) is
+   * behind the feed: shown, or passed over (before the history shown, or
+   * lost); true too when neither it nor ALL is followed, as it never will be.
+   */
+  passed(channel: string, seq: number, gseq: number): boolean {
+    if (this.followed.has(ALL)) return this.lastG >= gseq;
+    if (!this.followed.has(channel)) return true;
+    return this.lastOf(channel) >= seq;
+  }
+
   /** Stops following a channel, or ALL; returns whether it was followed. */
   unfollow(channel: string): boolean {
     return this.followed.delete(channel);

@@ -20,6 +20,8 @@ export interface NoticeContext {
   ready: boolean;
   /** The channel posts go to. */
   current: string;
+  /** Whether the connection uses CURVE (--server-key). */
+  encrypted?: boolean;
   style: Style;
 }
 
@@ -42,7 +44,7 @@ export function noticeLine(n: FeedNotice, c: NoticeContext): NoticeLine | undefi
         if (n.channel === ALL) return info(`now following ALL (read-only: every channel's messages)${history}`);
         return info(`now following #${n.channel}${history}${n.channel === c.current ? "; your posts go there" : ""}`);
       }
-      return info(`connected to ${c.pub} as ${c.user} in ${channelLabel(n.channel)}${n.channel === ALL ? " (read-only: every channel)" : ""}${history}${c.interactive ? "; /help lists the commands" : ""}`);
+      return info(`connected to ${c.pub}${c.encrypted ? " (encrypted)" : ""} as ${c.user} in ${channelLabel(n.channel)}${n.channel === ALL ? " (read-only: every channel)" : ""}${history}${c.interactive ? "; /help lists the commands" : ""}`);
     }
     case "silent":
       return c.ready
@@ -51,13 +53,24 @@ export function noticeLine(n: FeedNotice, c: NoticeContext): NoticeLine | undefi
     case "back":
       return c.ready ? info("the server's heartbeat is back") : undefined;
     case "restarted":
-      return warn("the server restarted without a store: numbering starts over");
+      // What the client knows, no guess at why (a restart without a store, or onto another store).
+      return warn("the server's message numbering started over (a new epoch)");
     case "lost":
       return warn(`${plural(n.count, "message")} of ${channelLabel(n.channel)} could not be recovered from the server`);
     case "presence":
       if (n.presence.user === c.user) return undefined;
       return info(`${c.style.name(n.presence.user)} ${n.presence.event === "join" ? "joined" : "left"} #${n.presence.channel}`);
   }
+}
+
+/** How many names the line of who is here lists before "and N more". */
+const PRESENT_MAX = 20;
+
+/** On joining, as IRC does: who is in `channel` already, the reader aside. */
+export function presentLine(channel: string, users: readonly string[], style: Style): string {
+  if (users.length === 0) return `nobody else is in ${channelLabel(channel)}`;
+  const shown = users.slice(0, PRESENT_MAX).map((u) => style.name(u)).join(", ");
+  return `in ${channelLabel(channel)}: ${shown}${users.length > PRESENT_MAX ? `, and ${users.length - PRESENT_MAX} more` : ""}`;
 }
 
 /** Shows a feed notice's line, if it has one: as a warning when something went wrong. */

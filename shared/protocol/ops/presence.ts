@@ -3,7 +3,12 @@
  * when it joins and every presenceMs after, bye when it leaves; who lists
  * the users of a channel.
  *
- *   request  ["hello", {"session", "user", "channels", "token"?}]
+ * `joined` (optional) maps channels the client was already in, as a server
+ * told it, to when it joined them: a hello repeated after a server restart
+ * is no join, so the server announces none for those channels and keeps
+ * their times for /who. Servers that predate it ignore the field.
+ *
+ *   request  ["hello", {"session", "user", "channels", "token"?, "joined"?}]
  *   answer   ["ok", {"epoch", "heartbeatMs", "presenceMs", "accounts"?}]   accounts: "open" or "required"
  *   request  ["bye", {"session"}]                          answer ["ok", {}]
  *   request  ["who", {"channel"}]                          answer ["ok", {"users": [{"user", "since"}]}]
@@ -20,6 +25,8 @@ export interface Hello {
   channels: string[];
   /** The login token, when logged in: the server then takes the user from it. */
   token?: string;
+  /** Channels of `channels` the client was in already, with the ISO time it joined each. */
+  joined?: Record<string, string> | undefined;
 }
 export type HelloRequest = { op: "hello"; hello: Hello };
 export interface HelloAnswer {
@@ -38,15 +45,14 @@ export const hello: ControlOp<HelloRequest, HelloAnswer> = {
     if (!Array.isArray(channels) || channels.length > HELLO_CHANNELS_MAX) {
       throw new CodecError("channels", `must be a list of at most ${HELLO_CHANNELS_MAX} channel names`);
     }
-    return {
-      op: "hello",
-      hello: {
-        session: checkId(str(h, "session"), "session"),
-        user: checkName("user", str(h, "user")),
-        channels: channels.map((c) => checkViewChannel(typeof c === "string" ? c : "")),
-        ...(h.token === undefined ? {} : { token: checkToken(str(h, "token")) }),
-      },
+    const hello: Hello = {
+      session: checkId(str(h, "session"), "session"),
+      user: checkName("user", str(h, "user")),
+      channels: channels.map((c) => checkViewChannel(typeof c === "string" ? c : "")),
+      ...(h.token === undefined ? {} : { token: checkToken(str(h, "token")) }),
     };
+    if (h.joined !== undefined) hello.joined = joinedTimes(h.joined, hello.channels);
+    return { op: "hello", hello };
   },
   answer: (a) => ({
     epoch: checkId(str(a, "epoch"), "epoch"),
@@ -55,6 +61,21 @@ export const hello: ControlOp<HelloRequest, HelloAnswer> = {
     ...(a.accounts === undefined ? {} : { accounts: accountsMode(a.accounts) }),
   }),
 };
+
+/** A hello's `joined`: an object from channels it lists to ISO times. */
+function joinedTimes(v: unknown, channels: string[]): Record<string, string> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new CodecError("joined", "must be an object from channel names to times");
+  const joined: Record<string, string> = {};
+  for (const [channel, time] of Object.entries(v)) {
+    if (!channels.includes(channel)) throw new CodecError("joined", "names a channel the hello does not list");
+    try {
+      joined[channel] = checkTime(typeof time === "string" ? time : "");
+    } catch (err) {
+      throw err instanceof CodecError ? new CodecError("joined", err.reason) : err;
+    }
+  }
+  return joined;
+}
 
 export type ByeRequest = { op: "bye"; session: string };
 
