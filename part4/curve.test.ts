@@ -115,14 +115,17 @@ test("parts 1 and 2's clients take --server-key too, the remedy their refusal na
 
 test("a public key that begins with '-' is taken as the key given after --server-key, not as flags", async (t) => {
   // About one key in 85 begins with "-" (Z85 has it); CI once drew one and the client read it as the flags -D -p -R.
+  // And holds an h: yargs once read it as -h (help) though --server-key had taken it.
   let pair = curveKeyPair();
-  while (!pair.publicKey.startsWith("-")) pair = curveKeyPair();
+  while (!pair.publicKey.startsWith("-") || !pair.publicKey.includes("h")) pair = curveKeyPair();
   const secretFile = join(tempDir(t), "server.key");
   writeFileSync(secretFile, `public ${pair.publicKey}\nsecret ${pair.secretKey}\n`, { mode: 0o600 });
   const server = await startServer(t, SERVER, ["--curve", secretFile]);
   const amy = await runToExit(t, CLIENT, clientArgs(server, "amy", ["--server-key", pair.publicKey]), "dashes are fine\n");
   assert.equal(amy.code, 0, amy.err.join("\n"));
-  await server.line(/^\[dev #1\] amy: dashes are fine \(/);
+  await server.line(/^\[dev #1\] amy: dashes are fine \(/).catch((err: Error) => {
+    throw new Error(`${err.message}\n--- amy's stdout:\n${amy.out.join("\n")}\n--- amy's stderr:\n${amy.err.join("\n")}`);
+  });
 });
 
 test("a wrong --server-key, or one for a server without CURVE, gets a sentence and exit 1 instead of a silent wait", async (t) => {

@@ -28,7 +28,11 @@ export async function runCli<T>(
     process.exit(2);
   };
   const parser = define(
-    yargs(hideBin(process.argv))
+    /*
+     * -h as a whole word means --help. Not a yargs alias: yargs would then read
+     * an "h" inside a CURVE key given after --server-key ("-7CU…wh30x…") as -h.
+     */
+    yargs(hideBin(process.argv).map((arg) => (arg === "-h" ? "--help" : arg)))
       .usage(`Usage: ${usage}`)
       /*
        * nargs-eats-options: an option declared with nargs takes its value even when it begins with "-" (a CURVE key may).
@@ -37,7 +41,6 @@ export async function runCli<T>(
       .parserConfiguration({ "parse-numbers": false, "parse-positional-numbers": false, "nargs-eats-options": true, "camel-case-expansion": false })
       .strict()
       .help()
-      .alias("h", "help")
       .version(VERSION)
       .wrap(Math.min(100, process.stdout.columns || 100))
       .fail((msg, err) => fail(msg || err?.message || "bad arguments")),
