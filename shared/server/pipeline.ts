@@ -30,12 +30,12 @@
  * gone (it has retried on a new socket by then, and the retry is
  * recognised by its post id), which is why nothing here waits for a send.
  */
-import { decodeRequest, encodeControlAnswer, encodeError, encodePostAck, type ControlRequest, type PostFrames, type PresenceEvent } from "../protocol/index.js";
+import { decodeRequest, encodeControlAnswer, encodeError, encodePostAck, type PostFrames, type PresenceEvent } from "../protocol/index.js";
 import { CodecError } from "../protocol/errors.js";
 import { DEFAULT_CHANNEL } from "../protocol/limits.js";
 import type { PartFeatures } from "../parts.js";
 import type { SendQueue } from "../transport/send-queue.js";
-import { answerControl, post, SLOW_OPS, type Outcome } from "./handlers/index.js";
+import { answerControl, post, SLOW_OPS, type AnsweredRequest, type ChangeRequest, type Outcome } from "./handlers/index.js";
 import type { Accounts } from "./accounts/accounts.js";
 import { Refusal, STALE_LOGIN } from "./accounts/refusal.js";
 import { Batch, PostSlot, type Message } from "./batch.js";
@@ -96,6 +96,8 @@ export class Pipeline {
       } else if (request.op === "hello") {
         const author = this.o.accounts.identify(request.hello.user, request.hello.token, now);
         this.control(envelope, { op: "hello", hello: { session: request.hello.session, user: author.user, channels: request.hello.channels } });
+      } else if (request.op === "edit" || request.op === "delete") {
+        this.change(envelope, request, now);
       } else if (SLOW_OPS.has(request.op)) {
         this.answerLater(envelope, request, now);
       } else {
@@ -147,12 +149,17 @@ export class Pipeline {
     else if (first) setImmediate(this.flush);
   }
 
+  /** An edit or a deletion: not yet served. */
+  private change(envelope: Buffer[], _request: ChangeRequest, _now: number): void {
+    this.reply(envelope, encodeError("bad-request", "edits and deletions are not served yet"));
+  }
+
   /**
    * A password request: refused at once when the client is over its rate;
    * otherwise the client waits (its next requests queue behind this one)
    * until the hash is done and the answer sent.
    */
-  private answerLater(envelope: Buffer[], request: ControlRequest, now: number): void {
+  private answerLater(envelope: Buffer[], request: AnsweredRequest, now: number): void {
     const { authLimiter } = this.o;
     const wait = authLimiter.take(envelope[0]!.toString("latin1"), now);
     if (wait > 0) {
@@ -197,14 +204,14 @@ export class Pipeline {
     return true;
   }
 
-  private control(envelope: Buffer[], request: ControlRequest): void {
+  private control(envelope: Buffer[], request: AnsweredRequest): void {
     const before = this.open ?? this.committing;
     if (before) before.replies.push(() => this.answer(envelope, request));
     else this.o.replies.send(this.answer(envelope, request));
   }
 
   /** The reply to a control request, answered from the log as it is now. */
-  private answer(envelope: Buffer[], request: ControlRequest): Message {
+  private answer(envelope: Buffer[], request: AnsweredRequest): Message {
     const { log, presence, accounts, heartbeatMs, presenceMs } = this.o;
     try {
       const { answer, events } = answerControl(request, { log, presence, accounts, heartbeatMs, presenceMs, now: Date.now() }) as Outcome;
