@@ -124,10 +124,14 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
   const onError = options.onError ?? ((s: string) => process.stderr.write(`${s}\n`));
   const fanout = xpub ? new Fanout(xpub, log, heartbeatMs, onError) : undefined;
   const printer = new RecordPrinter(options.print ?? ((t) => process.stdout.write(t)), options.printPerSecond);
-  const stopPrinting = log.onCommitted(({ entries, numbers }) => {
-    for (let i = 0; i < entries.length; i++) printer.print(() => recordLine(entries[i]!, numbers[i]!, features.multiChannel));
-  });
   const presence = new PresenceTable(presenceMs);
+  const stopPrinting = log.onCommitted(({ entries, numbers }) => {
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      printer.print(() => recordLine(e, numbers[i]!, features.multiChannel));
+      if (e.type === "message") presence.posted(e.user, e.channel, e.received);
+    }
+  });
   const limiter = new RateLimiter(options.rate ?? 200, options.burst ?? 400);
   const accounts = new Accounts({
     store: options.accountStore ?? new MemoryAccountStore(),

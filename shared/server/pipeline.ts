@@ -12,7 +12,9 @@
  *   Password requests (register, login, passwd, unregister) have a rate of
  *   their own per client, and a bounded queue for their hashing.
  * handler: the operation's family in handlers/ makes the answer, presence
- *   events and log entries.
+ *   events and log entries. Edits and deletions (handlers/edits.ts) write
+ *   entries like posts: their own login decides whose messages they may
+ *   change, and they are batched, committed and answered the same way.
  * commit: the entries of every post of one event-loop turn are appended to
  *   the log as one batch (group commit) when the engine asks for it, else
  *   each at once; posts that come while a batch is being committed form the
@@ -32,14 +34,14 @@
  */
 import { decodeRequest, encodeControlAnswer, encodeError, encodePostAck, type PostFrames, type PresenceEvent } from "../protocol/index.js";
 import { CodecError } from "../protocol/errors.js";
-import { DEFAULT_CHANNEL } from "../protocol/limits.js";
+import { ALL, DEFAULT_CHANNEL } from "../protocol/limits.js";
 import type { PartFeatures } from "../parts.js";
 import type { SendQueue } from "../transport/send-queue.js";
-import { answerControl, post, SLOW_OPS, type AnsweredRequest, type ChangeRequest, type Outcome } from "./handlers/index.js";
+import { answerControl, change, CHANGE_NEEDS_LOGIN, post, SLOW_OPS, type AnsweredRequest, type ChangeRequest, type Outcome } from "./handlers/index.js";
 import type { Accounts } from "./accounts/accounts.js";
 import { Refusal, STALE_LOGIN } from "./accounts/refusal.js";
 import { Batch, PostSlot, type Message } from "./batch.js";
-import type { EventLog, Numbers } from "./log/event-log.js";
+import type { EventLog, LogEntry, Numbers } from "./log/event-log.js";
 import type { PresenceTable } from "./presence-table.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
@@ -137,21 +139,51 @@ export class Pipeline {
         `too many messages: at most ${limiter.rate} a second (bursts of ${limiter.burst}); retry in ${wait} ms`, wait));
       return;
     }
+    this.enqueue(envelope, post(p, now, user, account));
+  }
+
+  /** Adds an entry to the open batch; its request is answered once the batch is committed. */
+  private enqueue(envelope: Buffer[], entry: LogEntry): void {
     let b = this.open;
     const first = !b;
     if (!b) b = this.open = new Batch();
-    b.byId.set(p.id, b.entries.length);
+    b.byId.set(entry.id, b.entries.length);
     b.replies.push(new PostSlot(envelope, b, b.entries.length));
-    b.entries.push(post(p, now, user, account));
+    b.entries.push(entry);
     // While a batch is being committed, posts wait for it (its settling flushes them).
     if (this.committing) return;
     if (!this.o.log.groupCommit) this.flush();
     else if (first) setImmediate(this.flush);
   }
 
-  /** An edit or a deletion: not yet served. */
-  private change(envelope: Buffer[], _request: ChangeRequest, _now: number): void {
-    this.reply(envelope, encodeError("bad-request", "edits and deletions are not served yet"));
+  /**
+   * An edit or a deletion: only with a login (the account decides whose
+   * messages these are); a retry is recognised by its id like a post's, and
+   * it counts against the client's rate like a post. Checked against the
+   * log and the batches not yet committed, then appended like a post.
+   */
+  private change(envelope: Buffer[], r: ChangeRequest, now: number): void {
+    const { log, limiter } = this.o;
+    if (r.token === undefined) throw new Refusal("auth-required", CHANGE_NEEDS_LOGIN);
+    const user = this.o.accounts.userOf(r.token, now);
+    if (!this.o.features.multiChannel && r.channel !== DEFAULT_CHANNEL) {
+      this.reply(envelope, encodeError("no-channels", `this server has one channel, ${DEFAULT_CHANNEL}; channels need part 4's mc_server`));
+      return;
+    }
+    if (this.retried(envelope, r.id, this.open) || this.retried(envelope, r.id, this.committing)) return;
+    const known = log.lookup(r.id);
+    if (known) {
+      this.reply(envelope, ack(log.read(ALL, known.gseq - 1, 1)[0]!, known));
+      return;
+    }
+    const wait = limiter.rate > 0 ? limiter.take(envelope[0]!.toString("latin1"), now) : 0;
+    if (wait > 0) {
+      this.reply(envelope, encodeError("slow-down",
+        `too many messages: at most ${limiter.rate} a second (bursts of ${limiter.burst}); retry in ${wait} ms`, wait));
+      return;
+    }
+    const pending = [...(this.committing?.entries ?? []), ...(this.open?.entries ?? [])];
+    this.enqueue(envelope, change(r, user, now, log, pending));
   }
 
   /**
@@ -254,7 +286,7 @@ export class Pipeline {
     this.committing = undefined;
     for (const r of b.replies) {
       if (!(r instanceof PostSlot)) this.settle(r);
-      else if (r.batch.numbers) this.o.replies.send([...r.envelope, ...encodePostAck(r.batch.numbers[r.index]!.seq, r.batch.numbers[r.index]!.gseq)]);
+      else if (r.batch.numbers) this.o.replies.send([...r.envelope, ...ack(r.batch.entries[r.index]!, r.batch.numbers[r.index]!)]);
       else this.o.replies.send([...r.envelope, ...UNAVAILABLE]);
     }
     this.flush();
@@ -278,6 +310,11 @@ export class Pipeline {
     this.o.onError(`internal error while handling a request: ${String(err)}`);
     return encodeError("bad-request", "the request could not be handled");
   }
+}
+
+/** The reply to a committed entry's request: a post's ack, or an edit's or deletion's answer. */
+function ack(entry: LogEntry, n: Numbers): Message {
+  return entry.type === "message" ? encodePostAck(n.seq, n.gseq) : encodeControlAnswer({ seq: n.seq, gseq: n.gseq, target: entry.target });
 }
 
 /** Requests a client may queue behind its password request before more are dropped. */

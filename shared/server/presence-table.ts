@@ -2,6 +2,8 @@
  * Who is here: clients say hello on start and every few seconds after, and
  * bye on exit; a session not heard from for `timeoutMs` is forgotten. The
  * table is bounded: past `capacity` sessions the least recently seen goes.
+ * It also keeps each present user's last post per channel (`posted`), for
+ * who's `active`; forgotten when the user leaves the channel.
  */
 import type { Hello, PresenceEvent } from "../protocol/index.js";
 import { ALL } from "../protocol/limits.js";
@@ -16,6 +18,10 @@ interface Session {
 /** The sessions present, and the join and leave events their changes imply. */
 export class PresenceTable {
   private readonly sessions = new Map<string, Session>();
+  /** Last post time of each user present in a channel, by `channel NUL user`; only while present. */
+  private readonly lastPost = new Map<string, number>();
+  /** Which `channel NUL user` pairs are present: a post by anyone else is not remembered. */
+  private readonly members = new Set<string>();
 
   constructor(
     readonly timeoutMs: number,
@@ -58,8 +64,18 @@ export class PresenceTable {
     return events;
   }
 
-  /** Users present in a channel (any channel for ALL), each with the earliest since. */
-  who(channel: string): { user: string; since: number }[] {
+  /** Notes a committed post of `user` in `channel` at `at`, if the user is present there. */
+  posted(user: string, channel: string, at: number): void {
+    const key = `${channel}\0${user}`;
+    if (this.members.has(key)) this.lastPost.set(key, at);
+  }
+
+  /**
+   * Users present in a channel (any channel for ALL), each with the
+   * earliest since and their last activity: their last post in the channel
+   * (ALL: in any channel they are in) while present, else since.
+   */
+  who(channel: string): { user: string; since: number; active: number }[] {
     const users = new Map<string, number>();
     for (const s of this.sessions.values()) {
       if (channel === ALL || s.channels.has(channel)) {
@@ -67,7 +83,16 @@ export class PresenceTable {
         if (known === undefined || s.since < known) users.set(s.user, s.since);
       }
     }
-    return [...users].map(([user, since]) => ({ user, since })).sort((a, b) => (a.user < b.user ? -1 : 1));
+    const posts = new Map<string, number>();
+    if (channel === ALL) {
+      for (const [key, at] of this.lastPost) {
+        const user = key.slice(key.indexOf("\0") + 1);
+        posts.set(user, Math.max(at, posts.get(user) ?? 0));
+      }
+    }
+    return [...users]
+      .map(([user, since]) => ({ user, since, active: (channel === ALL ? posts.get(user) : this.lastPost.get(`${channel}\0${user}`)) ?? since }))
+      .sort((a, b) => (a.user < b.user ? -1 : 1));
   }
 
   /** Number of distinct users in each channel. */
@@ -96,13 +121,17 @@ export class PresenceTable {
 
   /** A join is news only when the user was not already in the channel from another session. */
   private joinEvent(user: string, channel: string): PresenceEvent[] {
-    return this.present(user, channel) ? [] : [{ event: "join", user, channel }];
+    if (this.present(user, channel)) return [];
+    this.members.add(`${channel}\0${user}`);
+    return [{ event: "join", user, channel }];
   }
 
   private leaveEvent(user: string, channel: string, leaving: string): PresenceEvent[] {
     for (const [id, s] of this.sessions) {
       if (id !== leaving && s.user === user && s.channels.has(channel)) return [];
     }
+    this.members.delete(`${channel}\0${user}`);
+    this.lastPost.delete(`${channel}\0${user}`);
     return [{ event: "leave", user, channel }];
   }
 

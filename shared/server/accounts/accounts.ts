@@ -78,6 +78,11 @@ export class Accounts {
     return { user, account: false };
   }
 
+  /** The account name a login token stands for; a Refusal when it is unknown, expired or revoked. */
+  userOf(token: string, now: number): string {
+    return this.session(token, now).user;
+  }
+
   async register(user: string, password: string, now: number): Promise<{ user: string }> {
     const key = accountKey(user);
     const taken = () => new Refusal("name-taken", `${user} is already registered: log in, or pick another name`);

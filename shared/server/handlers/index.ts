@@ -10,6 +10,7 @@ import { handlers as accounts } from "./accounts.js";
 import type { AnsweredRequest, ControlHandler, ControlHandlers, ControlOp, HandlerContext, Outcome } from "./context.js";
 
 export { post } from "./chat.js";
+export { change, CHANGE_NEEDS_LOGIN } from "./edits.js";
 export { SLOW_OPS } from "./accounts.js";
 export type { AnsweredRequest, ChangeRequest, HandlerContext, Outcome } from "./context.js";
 
