@@ -5,7 +5,8 @@
  * so without a login the client says so and asks nothing. Everyone
  * following the channel sees the change as a status line (edit-notices.ts);
  * the command confirms with the number changed, or says the server's
- * refusal as it is.
+ * refusal as it is. It asks through the account's requester, as the
+ * other requests that carry the token do.
  */
 import { randomBytes } from "node:crypto";
 import { checkBody } from "../../protocol/validate.js";
@@ -54,9 +55,12 @@ async function change(c: CommandContext, op: "edit" | "delete", seq: number | un
   await c.settled(); // "your last message" includes the lines typed before this
   const id = randomBytes(8).toString("hex");
   const where = seq === undefined ? {} : { seq };
-  const a = op === "edit"
-    ? await c.ask({ op: "edit", id, channel, ...where, body: body!, token })
-    : await c.ask({ op: "delete", id, channel, ...where, token });
-  if (!a) return;
-  c.screen.output([`${op === "edit" ? "edited" : "deleted"} #${a.target} in #${channel}`]);
+  const r = op === "edit"
+    ? await c.account.call({ op: "edit", id, channel, ...where, body: body!, token })
+    : await c.account.call({ op: "delete", id, channel, ...where, token });
+  if (!r) return;
+  if (r.ok) return c.screen.output([`${op === "edit" ? "edited" : "deleted"} #${r.answer.target} in #${channel}`]);
+  // The server's sentence as it is (not-yours, not-found); a login that ended elsewhere is dropped, with a line saying so.
+  if (r.code === "auth-failed") c.account.loginEnded();
+  else c.screen.warning(r.sentence);
 }
