@@ -32,8 +32,9 @@
  * gone (it has retried on a new socket by then, and the retry is
  * recognised by its post id), which is why nothing here waits for a send.
  */
-import { decodeRequest, encodeControlAnswer, encodeError, encodePostAck, type PostFrames, type PresenceEvent } from "../protocol/index.js";
-import { CodecError } from "../protocol/errors.js";
+import { decodeRequest, encodeControlAnswer, encodeError, encodePostAck, type PostFrames, type PresenceEvent, type Request } from "../protocol/index.js";
+import { CodecError, type ErrorCode } from "../protocol/errors.js";
+import { printable } from "../protocol/fields.js";
 import { ALL, DEFAULT_CHANNEL } from "../protocol/limits.js";
 import type { PartFeatures } from "../parts.js";
 import type { SendQueue } from "../transport/send-queue.js";
@@ -62,6 +63,8 @@ export interface PipelineOptions {
   announce: (events: readonly PresenceEvent[]) => void;
   /** Hears about failures that are not a client's fault. */
   onError: (sentence: string) => void;
+  /** Hears of every request refused with a code (the server's --log): its op, the code, the name it gave. */
+  onRefused?: (op: string, code: string, user?: string) => void;
 }
 
 const UNAVAILABLE = encodeError("unavailable", "the server could not store the message; try again");
@@ -89,8 +92,9 @@ export class Pipeline {
     }
     const split = frames.length > 1 && frames[1]!.length === 0 ? 2 : 1;
     const envelope = frames.slice(0, split);
+    let request: Request | undefined;
     try {
-      const request = decodeRequest(frames.slice(split));
+      request = decodeRequest(frames.slice(split));
       const now = Date.now();
       if (request.op === "post") {
         const author = this.o.accounts.identify(request.user, request.token, now);
@@ -106,7 +110,7 @@ export class Pipeline {
         this.control(envelope, request);
       }
     } catch (err) {
-      this.refuse(envelope, err);
+      this.refuse(envelope, err, about(frames[split], request));
     }
   }
 
@@ -204,7 +208,7 @@ export class Pipeline {
     const { log, presence, accounts, heartbeatMs, presenceMs } = this.o;
     const done = Promise.resolve()
       .then(() => answerControl(request, { log, presence, accounts, heartbeatMs, presenceMs, now }))
-      .then(({ answer }) => encodeControlAnswer(answer), (err) => this.refusal(err))
+      .then(({ answer }) => encodeControlAnswer(answer), (err) => this.refusal(err, about(undefined, request)))
       .then((frames) => {
         this.slow.delete(done);
         this.reply(envelope, frames);
@@ -250,7 +254,7 @@ export class Pipeline {
       this.o.announce(events);
       return [...envelope, ...encodeControlAnswer(answer)];
     } catch (err) {
-      return [...envelope, ...this.refusal(err)];
+      return [...envelope, ...this.refusal(err, about(undefined, request))];
     }
   }
 
@@ -297,19 +301,36 @@ export class Pipeline {
     this.o.replies.send(typeof r === "function" ? r() : r);
   }
 
-  private refuse(envelope: Buffer[], err: unknown): void {
-    this.reply(envelope, this.refusal(err));
+  private refuse(envelope: Buffer[], err: unknown, request: About): void {
+    this.reply(envelope, this.refusal(err, request));
   }
 
   /** The error reply for a request that failed: a client's mistake, or ours (then reported). */
-  private refusal(err: unknown): Message {
+  private refusal(err: unknown, request: About): Message {
+    const refused = (code: ErrorCode, sentence: string, retryAfterMs?: number) => {
+      this.o.onRefused?.(request.op, code, request.user);
+      return encodeError(code, sentence, retryAfterMs);
+    };
     /* A token that is not even well formed is one more unknown token, with the same answer. */
-    if (err instanceof CodecError && err.field === "token") return encodeError("auth-failed", STALE_LOGIN);
-    if (err instanceof CodecError) return encodeError(err.code, err.sentence);
-    if (err instanceof Refusal) return encodeError(err.code, err.sentence, err.retryAfterMs);
+    if (err instanceof CodecError && err.field === "token") return refused("auth-failed", STALE_LOGIN);
+    if (err instanceof CodecError) return refused(err.code, err.sentence);
+    if (err instanceof Refusal) return refused(err.code, err.sentence, err.retryAfterMs);
     this.o.onError(`internal error while handling a request: ${String(err)}`);
     return encodeError("bad-request", "the request could not be handled");
   }
+}
+
+/** What the server log says of a refused request: its op, and the name it gave if any (never a password or token). */
+interface About {
+  op: string;
+  user?: string;
+}
+
+/** The op of a request (from its first frame when it could not be decoded) and the name it gave. */
+function about(first: Buffer | undefined, request?: Request): About {
+  if (!request) return { op: first ? printable(first.toString("latin1")) : "" };
+  const user = "user" in request ? request.user : request.op === "hello" ? request.hello.user : undefined;
+  return user === undefined ? { op: request.op } : { op: request.op, user };
 }
 
 /** The reply to a committed entry's request: a post's ack, or an edit's or deletion's answer. */

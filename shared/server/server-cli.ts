@@ -15,6 +15,8 @@ export interface ServerExtraArgs {
   "login-attempts": string;
   lockout: string;
   "login-days": string;
+  log?: string;
+  "log-bodies"?: boolean;
 }
 
 export function serverOptions<T>(y: Argv<T>) {
@@ -26,7 +28,9 @@ export function serverOptions<T>(y: Argv<T>) {
     .option("accounts", { type: "string", default: "open", describe: "open: anyone may use a name nobody registered; required: every client logs in" })
     .option("login-attempts", { type: "string", default: "3", describe: "wrong passwords in a row before a name is locked" })
     .option("lockout", { type: "string", default: "10", describe: "seconds a name stays locked after --login-attempts failures" })
-    .option("login-days", { type: "string", default: "30", describe: "days a login lasts before it must be renewed (fractions allowed)" });
+    .option("login-days", { type: "string", default: "30", describe: "days a login lasts before it must be renewed (fractions allowed)" })
+    .option("log", { type: "string", describe: "append a JSON line per login, logout, lockout, registration, post, edit, deletion and refusal to this file" })
+    .option("log-bodies", { type: "boolean", default: false, describe: "with --log: include the text of posts and edits" });
 }
 
 /** The server options and the readiness-line note for parsed extras. */
@@ -44,6 +48,15 @@ export async function serverExtras(a: ServerExtraArgs): Promise<{ options: Parti
   const options: Partial<ServerOptions> = {
     rate, burst, accountsMode: a.accounts, loginAttempts: attempts, lockoutMs: Math.round(lockout * 1000), sessionMs: Math.round(days * 86_400_000),
   };
+  if (a["log-bodies"] && a.log === undefined) throw new UsageError("--log-bodies needs --log FILE");
+  if (a.log !== undefined) {
+    const { openServerLog } = await import("./server-log.js");
+    try {
+      options.serverLog = openServerLog(a.log, a["log-bodies"] === true);
+    } catch (err) {
+      throw new UsageError(`cannot write the log '${a.log}': ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   let note = ", messages in memory";
   if (a.store !== undefined) {
     const { openSqliteLog } = await import("./log/sqlite.js");
@@ -54,6 +67,7 @@ export async function serverExtras(a: ServerExtraArgs): Promise<{ options: Parti
     note = `, messages stored in ${a.store}`;
   }
   if (a.accounts === "required") note += ", accounts required";
+  if (a.log !== undefined) note += `, log in ${a.log}${a["log-bodies"] ? " with bodies" : ""}`;
   if (a.curve !== undefined) {
     options.curve = loadServerKeys(a.curve);
     note += `, CURVE on (public key ${options.curve.publicKey})`;
