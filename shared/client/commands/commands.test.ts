@@ -56,7 +56,7 @@ test("/help lists every command once, one line each, descriptions in one column,
   assert.ok(!helpLines(PART3, "kyle").some((l) => /\/join|\/leave/.test(l.split("  ").filter(Boolean)[0]!)));
   assert.equal(helpLines(PART3, "kyle").at(-1), "Tab completes commands and names; Up and Down recall earlier lines.");
   assert.deepEqual(helpLines(PART4, "kyle").slice(-2), [
-    "  //text              post text that starts with /",
+    "  //text             post text that starts with /",
     "Tab completes commands, channels and names; Up and Down recall earlier lines.",
   ]);
 });

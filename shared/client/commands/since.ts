@@ -20,7 +20,7 @@ export const PAGES = 5;
 
 /** /since. */
 export const since: readonly Command[] = [
-  { name: "since", args: "<time>|more", help: "messages since 14:00, an ISO date-time, or 2h / 30m ago", run: showSince },
+  { name: "since", args: "<time>", help: "messages since 14:00, an ISO date-time, or 2h / 30m ago", run: showSince },
 ];
 
 /** A /since answer being shown: where, from when, and the number of the last entry shown. */
