@@ -193,7 +193,10 @@ test("who: active is a user's last post in the channel, else their join; ALL cov
   const joined = await who("dev");
   for (const u of joined.users) assert.equal(u.active, u.since, `${u.user}: no post yet, active since the join`);
 
+  /* The post must be received in a later millisecond than the join, or the two could not be told apart. */
+  while (Date.now() <= Date.parse(joined.users[0]!.since)) await sleep(1);
   await post(d, "dana", "hi");
+  assert.notEqual((await history(d, { channel: "dev", limit: 1 })).messages[0]!.received, joined.users[0]!.since);
   const [posted] = (await history(d, { channel: "dev", limit: 1 })).messages;
   const dev = await who("dev");
   assert.deepEqual(dev.users.map((u) => [u.user, u.active]), [["dana", posted!.received], ["kyle", joined.users[1]!.active]]);
