@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { DateTime } from "luxon";
 import { run, runToExit, startServer } from "../shared/testing/processes.js";
+import { assertPosted } from "../shared/testing/chat.js";
 
 const CLIENT = "part1/post_client.js";
 const SERVER = "part1/post_server.js";
@@ -9,13 +11,24 @@ test("a posted message is acknowledged and recorded by the server, one line each
   const server = await startServer(t, SERVER);
   const first = await runToExit(t, CLIENT, ["127.0.0.1", server.postPort, "kyle", "hello"]);
   assert.equal(first.code, 0);
-  assert.deepEqual(first.out, ["posted as message #1"]);
+  assertPosted(first.out, 1);
   const second = await runToExit(t, CLIENT, ["127.0.0.1", server.postPort, "zoë", "ça va? 👋 مرحبا"]);
   assert.equal(second.code, 0);
-  assert.deepEqual(second.out, ["posted as message #2"]);
+  assertPosted(second.out, 2);
   const [l1, l2] = await server.lines(/^\[#\d+\]/, 2);
   assert.match(l1!, /^\[#1\] kyle: hello \(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:\d{2})\)$/);
   assert.match(l2!, /^\[#2\] zoë: ça va\? 👋 مرحبا \(/);
+});
+
+test("the confirmation names the message's number and the time it was posted, in the poster's local time", async (t) => {
+  const server = await startServer(t, SERVER);
+  const r = await runToExit(t, CLIENT, ["127.0.0.1", server.postPort, "kyle", "hello"], "", { TZ: "America/Chicago" });
+  assert.equal(r.code, 0, r.err.join("\n"));
+  const [recorded] = await server.lines(/^\[#1\] kyle: hello \(/, 1);
+  const posted = DateTime.fromISO(/\((.*)\)$/.exec(recorded!)![1]!).setZone("America/Chicago");
+  /* Shown without the date when it is still the same day in Chicago as the client printed it. */
+  const shown = posted.hasSame(DateTime.now().setZone("America/Chicago"), "day") ? posted.toFormat("HH:mm:ss") : posted.toFormat("yyyy-MM-dd HH:mm:ss");
+  assert.deepEqual(r.out, [`message #1 posted at ${shown}`]);
 });
 
 test("unquoted words after the name are posted as one message; -h and --version answer like --help", async (t) => {

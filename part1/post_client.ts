@@ -2,6 +2,7 @@
 import { runCli } from "../shared/cli.js";
 import { endpointArg, positional, serverKeyArg, serverKeyOption, userArg } from "../shared/args.js";
 import { postOnce } from "../shared/client/post-once.js";
+import { displayTime } from "../shared/time.js";
 import { DEFAULT_CHANNEL } from "../shared/protocol/limits.js";
 import { checkBody } from "../shared/protocol/validate.js";
 import { UsageError } from "../shared/errors.js";
@@ -23,7 +24,7 @@ await runCli<{ ip: string; port: string; username: string; message: string[]; "s
       if (err instanceof CodecError) throw new UsageError(`invalid message: it ${err.reason}`);
       throw err;
     }
-    const { seq } = await postOnce({ endpoint, user, channel: DEFAULT_CHANNEL, body: message, curve: serverKeyArg(a["server-key"]) });
-    process.stdout.write(`posted as message #${seq}\n`);
+    const { seq, time } = await postOnce({ endpoint, user, channel: DEFAULT_CHANNEL, body: message, curve: serverKeyArg(a["server-key"]) });
+    process.stdout.write(`message #${seq} posted at ${displayTime(time)}\n`);
   },
 );

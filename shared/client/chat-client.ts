@@ -23,6 +23,7 @@ import { Outbox } from "./outbox.js";
 import { OwnLines } from "./own-lines.js";
 import { Queries } from "./queries.js";
 import { Session } from "./session.js";
+import { isChange, showChange } from "./ui/edit-notices.js";
 import { lineParts, messageFlags } from "./ui/format.js";
 import { presentLine, showNotice } from "./ui/notices.js";
 import { createScreen } from "./ui/screen.js";
@@ -37,6 +38,8 @@ export interface ChatClientOptions {
   /** What the part offers: part 4's multiChannel brings /join and /leave, and channels shown. */
   features: PartFeatures;
   history: number;
+  /** Show each message's number in its channel (--numbers); /numbers turns it on and off. */
+  numbers?: boolean;
   curve?: CurveClientKeys | undefined;
   color: boolean;
   /** Ring the terminal's bell when a live message mentions the user (default true; a terminal only). */
@@ -89,6 +92,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   });
 
   let current = o.channel;
+  let numbers = o.numbers ?? false;
   let ready = false;
   let away: () => void = () => {};
   /** Resolves once the server has been found silent (not there yet, or gone). */
@@ -97,8 +101,13 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   const feed: Feed = new Feed({
     pub: o.pub, queries, history: o.history, curve: o.curve, onFailure: fail,
     onMessage: (m: ChatMessage, history: boolean) => {
+      // An edit or deletion is news when it arrives; history already shows the message as it is now.
+      if (isChange(m)) {
+        if (!history) showChange(screen, m, showChannel(), screen.style);
+        return;
+      }
       known.names.add(m.user);
-      screen.message(lineParts(m, showChannel()), messageFlags(m, account.user, history, account.marksFree));
+      screen.message(lineParts(m, showChannel(), numbers), messageFlags(m, account.user, history, account.marksFree));
       ownLines.shown(m);
     },
     onNotice: (n: FeedNotice) => {
@@ -159,6 +168,12 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     },
     set current(channel) {
       current = channel;
+    },
+    get numbers() {
+      return numbers;
+    },
+    set numbers(on) {
+      numbers = on;
     },
     followed: () => feed.channels,
     follow: async (channel) => void (await queries.patience(follow(channel), 5000)),

@@ -17,6 +17,7 @@ export interface ClientArgs extends AccountArgs {
   pub_port: string;
   name: string;
   history: string;
+  numbers?: boolean;
   color?: boolean;
   bell?: boolean;
   "server-key"?: string;
@@ -27,6 +28,7 @@ export interface ClientArgs extends AccountArgs {
 export function clientOptions<T>(y: Argv<T>) {
   return accountOptions(serverKeyOption(y))
     .option("history", { type: "string", default: "20", defaultDescription: "20", describe: "messages of history to show on joining (0 for none)" })
+    .option("numbers", { type: "boolean", describe: "show each message's number in its channel (#12), for /edit and /delete; /numbers turns it on and off" })
     .option("color", { type: "boolean", describe: "colour the output (--no-color turns it off; default: only on a terminal)" })
     .option("bell", { type: "boolean", describe: "ring the terminal bell when a message mentions you (--no-bell turns it off; default: on, in a terminal)" })
     .option("give-up", { type: "string", default: "10", defaultDescription: "10", describe: "seconds to keep trying to deliver piped lines after end of input" });
@@ -44,6 +46,7 @@ export function startClient(a: ClientArgs, channel: string, features: PartFeatur
     user: userArg(a.name),
     channel,
     features,
+    numbers: a.numbers === true,
     history: Number.isInteger(history) && history >= 0 && history <= 1000 ? history : usage("--history takes a number from 0 to 1000"),
     giveUpMs: giveUp > 0 ? giveUp * 1000 : usage("--give-up takes a number of seconds"),
     curve: serverKeyArg(a["server-key"]),

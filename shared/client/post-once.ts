@@ -21,8 +21,8 @@ export interface PostOnceOptions {
   curve?: CurveClientKeys | undefined;
 }
 
-/** Posts once; resolves with the numbers the server gave the message. */
-export async function postOnce(o: PostOnceOptions): Promise<{ seq: number; gseq: number }> {
+/** Posts once; resolves with the numbers the server gave the message and the time it was posted at (ISO). */
+export async function postOnce(o: PostOnceOptions): Promise<{ seq: number; gseq: number; time: string }> {
   const timeoutMs = o.timeoutMs ?? 4000;
   const requester = new ReliableRequester({ endpoint: o.endpoint, attemptMs: Math.min(1500, timeoutMs), curve: o.curve });
   const post = { id: randomBytes(8).toString("hex"), channel: o.channel, user: o.user, time: nowIso(), kind: o.kind ?? "say", body: o.body };
@@ -30,7 +30,8 @@ export async function postOnce(o: PostOnceOptions): Promise<{ seq: number; gseq:
   try {
     for (;;) {
       try {
-        return decodePostAck(await requester.request(encodePost(post), { timeoutMs: Math.max(1, deadline - Date.now()) }));
+        const ack = decodePostAck(await requester.request(encodePost(post), { timeoutMs: Math.max(1, deadline - Date.now()) }));
+        return { ...ack, time: post.time };
       } catch (err) {
         if (!(await waitOutSlowDown(err, { deadline }))) throw err;
       }

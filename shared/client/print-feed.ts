@@ -1,11 +1,13 @@
 /**
  * Part 2's subscriber: every message published, one line each in the
- * assignment's `username: message (time)` form, until Ctrl-C.
+ * assignment's `username: message (time)` form (an edit or a deletion as
+ * `-!- kyle edited #12: new text`), until Ctrl-C.
  */
 import { ALL } from "../protocol/limits.js";
 import type { CurveClientKeys } from "../transport/curve.js";
 import type { HandshakeError } from "../errors.js";
 import { Feed } from "./feed/feed.js";
+import { changeLine, isChange } from "./ui/edit-notices.js";
 import { lineParts, plainLine } from "./ui/format.js";
 
 /** Where part 2's subscriber listens and writes. */
@@ -32,7 +34,7 @@ export async function printFeed(o: PrintFeedOptions): Promise<void> {
       failure ??= err;
       stop();
     },
-    onMessage: (m) => out.write(`${plainLine(lineParts(m, false))}\n`),
+    onMessage: (m) => out.write(isChange(m) ? `-!- ${changeLine(m, false)}\n` : `${plainLine(lineParts(m, false))}\n`),
     onNotice: (n) => {
       if (failure || stopped) return; // closing wakes a pending follow: it is not a connection
       if (n.type === "ready") {

@@ -16,6 +16,7 @@ const wire = (frames: readonly (string | Buffer)[]): Buffer[] => frames.map((f) 
 
 const POST: Post = { id: "a1b2-7", channel: "café☕", user: "zoë", time: "2026-01-31T22:00:00.000-06:00", kind: "say", body: "ça va? 👋 مرحبا\nשלום" };
 const MESSAGE: ChatMessage = { ...POST, epoch: "e9f1", seq: 3, gseq: 41 };
+const ALL_VIEW = "ALL";
 const HEARTBEAT = { epoch: "e9f1", gseq: 41, heads: { "café☕": 3, dev: 12 }, time: "2026-01-31T22:00:01.000Z" };
 
 /** Asserts that `decode` throws CodecError for `field`, with `code` and a reason matching `reason`. */
@@ -30,6 +31,11 @@ function refuses(decode: () => unknown, field: string, code: ErrorCode, reason: 
     return true;
   });
 }
+
+/** Asserts that `answer` to `op` is refused as malformed, with `sentence`. */
+const malformed = (op: Op, answer: object, sentence: string) =>
+  assert.throws(() => decodeAnswer(op, wire(encodeControlAnswer(answer))), (err) =>
+    err instanceof MalformedAnswerError && err.op === op && err.message.startsWith(`the server sent a malformed answer to ${op} (${sentence})`));
 
 /** A post's frames with one field replaced. */
 function postWith(field: keyof Post, value: string | Buffer): Buffer[] {
@@ -189,9 +195,6 @@ test("malformed publications throw CodecError too: a client never shows what it 
 });
 
 test("every control answer is validated: a malformed one throws MalformedAnswerError naming the op and the field, never passes through", () => {
-  const malformed = (op: Op, answer: object, sentence: string) =>
-    assert.throws(() => decodeAnswer(op, wire(encodeControlAnswer(answer))), (err) =>
-      err instanceof MalformedAnswerError && err.op === op && err.message.startsWith(`the server sent a malformed answer to ${op} (${sentence})`));
   malformed("who", { users: [{ user: "\x1b[31mmallory", since: "2026-01-31T22:00:00Z" }] }, "invalid user: contains whitespace, control or invisible characters");
   malformed("who", { users: [{ user: "kyle", since: 5 }] }, "invalid since: must be a string");
   malformed("who", { users: "kyle" }, "invalid users: must be a list of at most 10000 items");
@@ -227,4 +230,57 @@ test("accounts: a post with a login token has eight frames, an account's message
   refuses(() => decodeRequest(wire(["register", JSON.stringify({ user: "kyle", password: "x".repeat(1025) })])), "password", "bad-field", /^must be 8 to 1024 bytes long$/);
   refuses(() => decodeRequest(wire(["whoami", '{"token":"not a token"}'])), "token", "bad-field", /^must be 64 hexadecimal digits$/);
   assert.deepEqual(decodeAnswer("login", wire(encodeControlAnswer({ user: "kyle", token, expires: "2026-12-31T00:00:00.000Z" }))), { user: "kyle", token, expires: "2026-12-31T00:00:00.000Z" });
+});
+
+test("edits: edit and delete round trip; changes publish as edit:<target> / delete:<target>; history marks edited and deleted; strict on every new field", () => {
+  const token = "0123456789abcdef".repeat(4);
+  const requests: ControlRequest[] = [
+    { op: "edit", id: "e-1", channel: "dev", seq: 12, body: "fixed 👋\nline", token },
+    { op: "edit", id: "e-2", channel: "dev", body: "my last one" },
+    { op: "delete", id: "d-1", channel: "dev", seq: 3, token },
+    { op: "delete", id: "d-2", channel: "dev" },
+    { op: "history", query: { channel: "dev", since: "2026-01-31T22:00:00.000-06:00", limit: 5 } },
+    { op: "history", query: { channel: ALL_VIEW, after: 9, since: "2026-01-31T22:00:00Z", limit: 5 } },
+  ];
+  for (const r of requests) assert.deepEqual(decodeRequest(wire(encodeControl(r))), r);
+  const big = "\n".repeat(16 * 1024 - 1) + "x"; // every byte but one escaped: over 4 KiB of JSON, still an edit
+  assert.equal((decodeRequest(wire(["edit", JSON.stringify({ id: "e", channel: "dev", body: big })])) as { body: string }).body, big);
+  refuses(() => decodeRequest(wire(["edit", JSON.stringify({ id: "e", channel: "dev", body: " " })])), "body", "bad-field", /^is empty$/);
+  refuses(() => decodeRequest(wire(["edit", JSON.stringify({ id: "e", channel: "dev" })])), "body", "bad-field", /^must be a string$/);
+  refuses(() => decodeRequest(wire(["delete", JSON.stringify({ id: "d", channel: "ALL" })])), "channel", "read-only", /read-only/);
+  refuses(() => decodeRequest(wire(["delete", JSON.stringify({ id: "d", channel: "dev", seq: 0 })])), "seq", "bad-field", /^must be a whole number from 1/);
+  refuses(() => decodeRequest(wire(["delete", JSON.stringify({ id: "d", channel: "dev", token: "x" })])), "token", "bad-field", /64 hexadecimal/);
+  refuses(() => decodeRequest(wire(["history", JSON.stringify({ channel: "dev", since: "yesterday" })])), "time", "bad-field", /ISO 8601/);
+  assert.deepEqual(decodeAnswer("edit", wire(encodeControlAnswer({ seq: 13, gseq: 50, target: 12 }))), { seq: 13, gseq: 50, target: 12 });
+  assert.throws(() => decodeAnswer("delete", wire(encodeControlAnswer({ seq: 13, gseq: 50, target: 13 }))), /invalid target/);
+
+  const edit: ChatMessage = { ...MESSAGE, kind: "edit", target: 2, body: "new text", account: true };
+  const del: ChatMessage = { ...MESSAGE, kind: "delete", target: 1, body: "", account: true };
+  for (const m of [edit, del]) {
+    const frames = wire(encodeMessage(channelTopic(m.channel), m, m.body));
+    assert.equal(frames[1]!.toString().split(" ")[0], `${m.kind}:${m.target}`);
+    assert.deepEqual(decodePublication(frames), { type: "message", message: m });
+  }
+  const pub = (kind: string, body: string) => wire([channelTopic("dev"), `${kind} e9f1 3 41 id1 kyle 2026-01-31T22:00:00Z account`, body]);
+  refuses(() => decodePublication(pub("delete:1", "text")), "body", "bad-field", /must be empty/);
+  refuses(() => decodePublication(pub("edit:1", "")), "body", "bad-field", /is empty/);
+  refuses(() => decodePublication(pub("edit:3", "x")), "target", "bad-field", /earlier seq/);
+  refuses(() => decodePublication(pub("edit:", "x")), "target", "bad-field", /decimal/);
+  refuses(() => decodePublication(pub("move:1", "x")), "kind", "bad-field", /edit:<seq>/);
+
+  const history = [
+    { ...MESSAGE, seq: 1, body: "", deleted: true, received: "2026-02-01T04:00:00.123Z" },
+    { ...MESSAGE, seq: 2, body: "new text", edited: true },
+    { ...edit, seq: 3 },
+    { ...del, seq: 4 },
+  ];
+  assert.deepEqual(decodeAnswer("history", wire(encodeControlAnswer({ epoch: "e", head: 4, messages: history }))).messages, history);
+  malformed("history", { epoch: "e", head: 1, messages: [{ ...MESSAGE, body: "", edited: true }] }, "invalid body: is empty");
+  malformed("history", { epoch: "e", head: 1, messages: [{ ...MESSAGE, body: "left over", deleted: true }] }, "invalid body: must be empty for a deletion or a deleted message");
+  malformed("history", { epoch: "e", head: 1, messages: [{ ...MESSAGE, target: 1 }] }, "invalid target: only an edit or a deletion has one");
+  malformed("history", { epoch: "e", head: 1, messages: [{ ...edit, edited: true }] }, "invalid edited: only a message can be edited");
+  malformed("history", { epoch: "e", head: 1, messages: [{ ...MESSAGE, deleted: 1 }] }, "invalid deleted: must be true when present");
+  malformed("history", { epoch: "e", head: 1, messages: [{ ...MESSAGE, received: "now" }] }, "invalid time: must be ISO 8601 with an offset, like 2026-01-31T22:00:00.000-06:00");
+  const who = decodeAnswer("who", wire(encodeControlAnswer({ users: [{ user: "kyle", since: "2026-01-31T22:00:00Z", active: "2026-01-31T22:05:00Z" }] })));
+  assert.deepEqual(who.users, [{ user: "kyle", since: "2026-01-31T22:00:00Z", active: "2026-01-31T22:05:00Z" }]);
 });

@@ -16,7 +16,9 @@ export type ErrorCode =
   | "auth-required" // a registered name used without its login (or any name, where accounts are required)
   | "auth-failed" // wrong name or password, or a login token that is unknown, expired or revoked
   | "locked" // too many failed logins in a row: refused until the lock ends (retry-after frame)
-  | "name-taken"; // /register with a name that already has an account
+  | "name-taken" // /register with a name that already has an account
+  | "not-yours" // an edit or deletion of someone else's message (or a free name's)
+  | "not-found"; // an edit or deletion of a message that does not exist, is not a message, or is deleted
 
 /** A frame or field failed validation while decoding. */
 export class CodecError extends ChatError {

@@ -2,7 +2,7 @@
  * The wire protocol (mchat/1): every frame any part sends or receives is
  * built and parsed in this folder, nowhere else. All text is UTF-8.
  *
- *   ops/<family>.ts   one family of requests each (chat, history, presence):
+ *   ops/<family>.ts   one family of requests each (chat, history, presence, accounts, edits):
  *                     request encoder and decoder, validating answer decoder
  *   ops/index.ts      the typed map from op to request and answer; dispatch
  *   publications.ts   what the PUB socket carries
@@ -19,10 +19,14 @@
  *   |  op  | json |   2 frames; op is one of CONTROL_OPS (ops/index.ts)
  *   +------+------+
  *
+ *   ["edit", {"id", "channel", "seq"?, "body", "token"}]   change a message of one's own account
+ *   ["delete", {"id", "channel", "seq"?, "token"}]         (seq absent: one's last one in the channel)
+ *
  * Replies, server -> client, one per request:
  *
  *   ["ok", seq, gseq]                    a post was recorded (decimal numbers)
- *   ["ok", json]                         a control request's answer
+ *   ["ok", json]                         a control request's answer; for edit and
+ *                                        delete {"seq", "gseq", "target"}
  *   ["err", code, sentence]              refused; nothing was recorded
  *   ["err", "slow-down", sentence, ms]   refused for now; retry after ms
  *
@@ -31,6 +35,14 @@
  *   +---------------+-------------------------------------------------+------+
  *   | channel, NUL  | kind SP epoch SP seq SP gseq SP id SP user SP time | body |
  *   +---------------+-------------------------------------------------+------+
+ *
+ *   kind is say or me for a message, edit:<target> or delete:<target> for a
+ *   change of message <target> (a seq of the same channel); an edit's body
+ *   is the new text, a deletion's is empty. A change has numbers of its own
+ *   in the same sequences as messages; its user is the account's name and its
+ *   time when the server received it. An eighth meta field "account"
+ *   marks an entry an account wrote (every edit and deletion).
+ *
  *   +-------------+------+
  *   | NUL, event  | json |   event is hb, presence or sync-<token>
  *   +-------------+------+

@@ -14,6 +14,12 @@ export const HISTORY_MAX = 1000;
 /** Largest JSON control frame accepted by the server, in bytes. */
 export const CONTROL_MAX_BYTES = 4 * 1024;
 /**
+ * Largest JSON of an edit request, in bytes: room for a body of
+ * BODY_MAX_BYTES even if every byte is escaped (a newline is two), and the
+ * other fields.
+ */
+export const EDIT_MAX_BYTES = 2 * BODY_MAX_BYTES + 1024;
+/**
  * libzmq's per-frame limit on the server's sockets (ZMQ_MAXMSGSIZE): a peer
  * that sends a larger frame is disconnected by libzmq before any of it is
  * buffered in Node.

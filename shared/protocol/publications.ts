@@ -6,7 +6,7 @@
 import { CodecError } from "./errors.js";
 import { checkBodyBytes, checkId, checkName, checkTime, checkViewChannel } from "./validate.js";
 import { decimal, int, json, printable, str, text, utf8, type Frames } from "./fields.js";
-import type { Heartbeat, Kind, PresenceEvent, Publication } from "./types.js";
+import type { Heartbeat, MessageKind, PresenceEvent, Publication } from "./types.js";
 
 const NUL = 0;
 /** The eighth meta field of a message an account posted. */
@@ -24,15 +24,17 @@ export function channelTopic(channel: string): Buffer {
 export const EVENTS_TOPIC = "\0";
 
 /**
- * Frames of a published message. The server passes the body it received and
- * a topic it has cached; nothing is re-encoded.
+ * Frames of a published entry. The server passes the body it received and
+ * a topic it has cached; nothing is re-encoded. An edit's or deletion's
+ * kind field is `edit:<target>` or `delete:<target>`; a deletion's body is empty.
  */
 export function encodeMessage(
   topic: Buffer,
-  m: { kind: Kind; epoch: string; seq: number; gseq: number; id: string; user: string; time: string; account?: true | undefined },
+  m: { kind: MessageKind; target?: number | undefined; epoch: string; seq: number; gseq: number; id: string; user: string; time: string; account?: true | undefined },
   body: Buffer | string,
 ): (Buffer | string)[] {
-  const meta = `${m.kind} ${m.epoch} ${m.seq} ${m.gseq} ${m.id} ${m.user} ${m.time}`;
+  const kind = m.target === undefined ? m.kind : `${m.kind}:${m.target}`;
+  const meta = `${kind} ${m.epoch} ${m.seq} ${m.gseq} ${m.id} ${m.user} ${m.time}`;
   return [topic, m.account ? `${meta} ${ACCOUNT}` : meta, body];
 }
 
@@ -97,17 +99,20 @@ export function decodePublication(frames: Frames): Publication {
   if (meta.length !== 7 && !(meta.length === 8 && meta[7] === ACCOUNT)) {
     throw new CodecError("meta", `needs 7 fields (8 ending in ${ACCOUNT}), got ${meta.length}`, "bad-request");
   }
-  const [kind, epoch, seq, gseq, id, user, time] = meta as [string, string, string, string, string, string, string];
-  if (kind !== "say" && kind !== "me") throw new CodecError("kind", "must be say or me");
+  const [kindField, epoch, seqField, gseq, id, user, time] = meta as [string, string, string, string, string, string, string];
+  const seq = decimal(seqField, "seq");
+  const { kind, target } = parseKind(kindField, seq);
   const body = frames[2]!;
-  checkBodyBytes(body);
+  if (kind !== "delete") checkBodyBytes(body);
+  else if (body.length !== 0) throw new CodecError("body", "must be empty for a deletion");
   return {
     type: "message",
     message: {
       channel,
       kind,
+      ...(target === undefined ? {} : { target }),
       epoch: checkId(epoch, "epoch"),
-      seq: decimal(seq, "seq"),
+      seq,
       gseq: decimal(gseq, "gseq"),
       id: checkId(id),
       user: checkName("user", user),
@@ -116,4 +121,15 @@ export function decodePublication(frames: Frames): Publication {
       ...(meta.length === 8 ? { account: true as const } : {}),
     },
   };
+}
+
+/** The kind field of a meta frame: say, me, or edit:<target> / delete:<target> with target an earlier seq. */
+function parseKind(field: string, seq: number): { kind: MessageKind; target?: number } {
+  if (field === "say" || field === "me") return { kind: field };
+  const colon = field.indexOf(":");
+  const kind = field.slice(0, colon);
+  if (colon < 0 || (kind !== "edit" && kind !== "delete")) throw new CodecError("kind", "must be say, me, edit:<seq> or delete:<seq>");
+  const target = decimal(field.slice(colon + 1), "target");
+  if (target < 1 || target >= seq) throw new CodecError("target", "must be an earlier seq of the channel");
+  return { kind, target };
 }

@@ -6,6 +6,8 @@
 
 /** A plain line, or an action written with /me. */
 export type Kind = "say" | "me";
+/** What a recorded entry is: a message (say, me), or an edit or deletion of an earlier one. */
+export type MessageKind = Kind | "edit" | "delete";
 
 /** What a client posts. */
 export interface Post {
@@ -17,8 +19,23 @@ export interface Post {
   body: string;
 }
 
-/** A post as the server recorded and numbered it. */
-export interface ChatMessage extends Post {
+/**
+ * An entry as the server recorded and numbered it: a message, or an edit or
+ * deletion of message `target` of the same channel (numbered like messages,
+ * so seq has no holes). In history answers a message carries its current
+ * text: `edited` when it was edited, `deleted` (and an empty body) when it
+ * was deleted; an edit of a deleted message is `deleted` too.
+ */
+export interface ChatMessage extends Omit<Post, "kind"> {
+  kind: MessageKind;
+  /** For an edit or a deletion: the seq of the message it changes (in the same channel). */
+  target?: number;
+  /** History only: the message was edited; `body` is its current text. */
+  edited?: true;
+  /** History only: the message (or the edit) was deleted; `body` is empty. */
+  deleted?: true;
+  /** History only: when the server received it (ISO 8601), as opposed to the poster's claimed `time`. */
+  received?: string;
   /** Identifies one run of a server's numbering (it changes on restart without a store). */
   epoch: string;
   /** Position in its channel, from 1. */

@@ -2,15 +2,15 @@
  * A group commit in the making: the posts of one event-loop turn, appended
  * to the log together, and every reply that has to wait for them.
  */
-import type { MessageEntry, Numbers } from "./log/event-log.js";
+import type { LogEntry, Numbers } from "./log/event-log.js";
 
 /** Frames to send on the ROUTER (a reply, or its part after the envelope). */
 export type Message = (Buffer | string)[];
 
 /**
- * A post's place among the replies: acknowledged with the numbers of
- * `batch.entries[index]` (a retry may point into an earlier batch), or
- * refused if that batch failed.
+ * A post's (or an edit's, a deletion's) place among the replies:
+ * acknowledged with the numbers of `batch.entries[index]` (a retry may
+ * point into an earlier batch), or refused if that batch failed.
  */
 export class PostSlot {
   constructor(
@@ -26,8 +26,8 @@ export class PostSlot {
  * made, and control requests to answer once the batch is in the log.
  */
 export class Batch {
-  readonly entries: MessageEntry[] = [];
-  /** Index in `entries` by post id: a retry of a post of this batch is answered with it. */
+  readonly entries: LogEntry[] = [];
+  /** Index in `entries` by request id: a retry of a post of this batch is answered with it. */
   readonly byId = new Map<string, number>();
   readonly replies: (PostSlot | Message | (() => Message))[] = [];
   /** Set once the batch is committed. */

@@ -27,6 +27,7 @@ import { Pipeline } from "./pipeline.js";
 import { PresenceTable } from "./presence-table.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { recordLine, RecordPrinter } from "./record-printer.js";
+import { NO_LOG, type ServerLog } from "./server-log.js";
 
 /** How to run a chat server; only `post` is required. */
 export interface ServerOptions {
@@ -71,6 +72,8 @@ export interface ServerOptions {
   printPerSecond?: number;
   /** Hears about failures that are not a client's fault (log errors). */
   onError?: (sentence: string) => void;
+  /** The server's JSON log (mc_server --log); closed with the server. */
+  serverLog?: ServerLog | undefined;
 }
 
 /** A running server. */
@@ -124,10 +127,16 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
   const onError = options.onError ?? ((s: string) => process.stderr.write(`${s}\n`));
   const fanout = xpub ? new Fanout(xpub, log, heartbeatMs, onError) : undefined;
   const printer = new RecordPrinter(options.print ?? ((t) => process.stdout.write(t)), options.printPerSecond);
-  const stopPrinting = log.onCommitted(({ entries, numbers }) => {
-    for (let i = 0; i < entries.length; i++) printer.print(() => recordLine(entries[i]!, numbers[i]!, features.multiChannel));
-  });
   const presence = new PresenceTable(presenceMs);
+  const serverLog = options.serverLog ?? NO_LOG;
+  const stopPrinting = log.onCommitted(({ entries, numbers }) => {
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      printer.print(() => recordLine(e, numbers[i]!, features.multiChannel));
+      serverLog.entry(e, numbers[i]!);
+      if (e.type === "message") presence.posted(e.user, e.channel, e.received);
+    }
+  });
   const limiter = new RateLimiter(options.rate ?? 200, options.burst ?? 400);
   const accounts = new Accounts({
     store: options.accountStore ?? new MemoryAccountStore(),
@@ -136,6 +145,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     attempts: options.loginAttempts ?? 3,
     lockoutMs: options.lockoutMs ?? 10_000,
     sessionMs: options.sessionMs ?? 30 * 86_400_000,
+    onEvent: (e) => serverLog.account(e),
   });
   const authLimiter = new RateLimiter(options.authRate ?? 2, options.authBurst ?? 10);
   const pipeline = new Pipeline({
@@ -143,6 +153,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     replies: new SendQueue(router, (err) => onError(`could not send a reply: ${String(err)}`)),
     announce: (events) => fanout?.presence(events),
     onError,
+    onRefused: (op, code, user) => serverLog.refused(op, code, user),
   });
 
   const serveRequests = async () => {
@@ -179,6 +190,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
       closeAll();
       await Promise.all(loops);
       await log.close();
+      await serverLog.close();
     },
   };
 }

@@ -3,7 +3,8 @@
  * committed tail (never the write path), so whichever engine commits an
  * entry, and however, it is published once, in log order:
  *
- * - each committed message on its channel's topic;
+ * - each committed message on its channel's topic, and so each edit and
+ *   deletion (kind edit:<target>, delete:<target>);
  * - a heartbeat every heartbeatMs, with the heads of channels changed lately;
  * - a sync event for each "\0sync-<token>" subscription;
  * - presence events (joins and leaves) handed to it by the server.
@@ -82,7 +83,7 @@ export class Fanout {
       const e = entries[i]!;
       const n = numbers[i]!;
       /* Named fields, not { ...entry, epoch, ... }: that spread cost V8 several µs a post. */
-      const meta = { kind: e.kind, epoch, seq: n.seq, gseq: n.gseq, id: e.id, user: e.user, time: e.time, account: e.account };
+      const meta = { kind: e.kind, target: e.type === "message" ? undefined : e.target, epoch, seq: n.seq, gseq: n.gseq, id: e.id, user: e.user, time: e.time, account: e.account };
       this.pub.send(encodeMessage(this.topicOf(e.channel), meta, e.body));
       this.changed.set(e.channel, now);
     }

@@ -12,7 +12,9 @@
  *   Password requests (register, login, passwd, unregister) have a rate of
  *   their own per client, and a bounded queue for their hashing.
  * handler: the operation's family in handlers/ makes the answer, presence
- *   events and log entries.
+ *   events and log entries. Edits and deletions (handlers/edits.ts) write
+ *   entries like posts: their own login decides whose messages they may
+ *   change, and they are batched, committed and answered the same way.
  * commit: the entries of every post of one event-loop turn are appended to
  *   the log as one batch (group commit) when the engine asks for it, else
  *   each at once; posts that come while a batch is being committed form the
@@ -30,16 +32,17 @@
  * gone (it has retried on a new socket by then, and the retry is
  * recognised by its post id), which is why nothing here waits for a send.
  */
-import { decodeRequest, encodeControlAnswer, encodeError, encodePostAck, type ControlRequest, type PostFrames, type PresenceEvent } from "../protocol/index.js";
-import { CodecError } from "../protocol/errors.js";
-import { DEFAULT_CHANNEL } from "../protocol/limits.js";
+import { decodeRequest, encodeControlAnswer, encodeError, encodePostAck, type PostFrames, type PresenceEvent, type Request } from "../protocol/index.js";
+import { CodecError, type ErrorCode } from "../protocol/errors.js";
+import { printable } from "../protocol/fields.js";
+import { ALL, DEFAULT_CHANNEL } from "../protocol/limits.js";
 import type { PartFeatures } from "../parts.js";
 import type { SendQueue } from "../transport/send-queue.js";
-import { answerControl, post, SLOW_OPS, type Outcome } from "./handlers/index.js";
+import { answerControl, change, CHANGE_NEEDS_LOGIN, post, SLOW_OPS, type AnsweredRequest, type ChangeRequest, type Outcome } from "./handlers/index.js";
 import type { Accounts } from "./accounts/accounts.js";
 import { Refusal, STALE_LOGIN } from "./accounts/refusal.js";
 import { Batch, PostSlot, type Message } from "./batch.js";
-import type { EventLog, Numbers } from "./log/event-log.js";
+import type { EventLog, LogEntry, Numbers } from "./log/event-log.js";
 import type { PresenceTable } from "./presence-table.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
@@ -60,6 +63,8 @@ export interface PipelineOptions {
   announce: (events: readonly PresenceEvent[]) => void;
   /** Hears about failures that are not a client's fault. */
   onError: (sentence: string) => void;
+  /** Hears of every request refused with a code (the server's --log): its op, the code, the name it gave. */
+  onRefused?: (op: string, code: string, user?: string) => void;
 }
 
 const UNAVAILABLE = encodeError("unavailable", "the server could not store the message; try again");
@@ -87,8 +92,9 @@ export class Pipeline {
     }
     const split = frames.length > 1 && frames[1]!.length === 0 ? 2 : 1;
     const envelope = frames.slice(0, split);
+    let request: Request | undefined;
     try {
-      const request = decodeRequest(frames.slice(split));
+      request = decodeRequest(frames.slice(split));
       const now = Date.now();
       if (request.op === "post") {
         const author = this.o.accounts.identify(request.user, request.token, now);
@@ -98,13 +104,15 @@ export class Pipeline {
         const { session, channels, joined } = request.hello;
         // The token stays here: what the presence table keeps is the account's name.
         this.control(envelope, { op: "hello", hello: { session, user: author.user, channels, ...(joined === undefined ? {} : { joined }) } });
+      } else if (request.op === "edit" || request.op === "delete") {
+        this.change(envelope, request, now);
       } else if (SLOW_OPS.has(request.op)) {
         this.answerLater(envelope, request, now);
       } else {
         this.control(envelope, request);
       }
     } catch (err) {
-      this.refuse(envelope, err);
+      this.refuse(envelope, err, about(frames[split], request));
     }
   }
 
@@ -137,12 +145,17 @@ export class Pipeline {
         `too many messages: at most ${limiter.rate} a second (bursts of ${limiter.burst}); retry in ${wait} ms`, wait));
       return;
     }
+    this.enqueue(envelope, post(p, now, user, account));
+  }
+
+  /** Adds an entry to the open batch; its request is answered once the batch is committed. */
+  private enqueue(envelope: Buffer[], entry: LogEntry): void {
     let b = this.open;
     const first = !b;
     if (!b) b = this.open = new Batch();
-    b.byId.set(p.id, b.entries.length);
+    b.byId.set(entry.id, b.entries.length);
     b.replies.push(new PostSlot(envelope, b, b.entries.length));
-    b.entries.push(post(p, now, user, account));
+    b.entries.push(entry);
     // While a batch is being committed, posts wait for it (its settling flushes them).
     if (this.committing) return;
     if (!this.o.log.groupCommit) this.flush();
@@ -150,11 +163,41 @@ export class Pipeline {
   }
 
   /**
+   * An edit or a deletion: only with a login (the account decides whose
+   * messages these are); a retry is recognised by its id like a post's, and
+   * it counts against the client's rate like a post. Checked against the
+   * log and the batches not yet committed, then appended like a post.
+   */
+  private change(envelope: Buffer[], r: ChangeRequest, now: number): void {
+    const { log, limiter } = this.o;
+    if (r.token === undefined) throw new Refusal("auth-required", CHANGE_NEEDS_LOGIN);
+    const user = this.o.accounts.userOf(r.token, now);
+    if (!this.o.features.multiChannel && r.channel !== DEFAULT_CHANNEL) {
+      this.reply(envelope, encodeError("no-channels", `this server has one channel, ${DEFAULT_CHANNEL}; channels need part 4's mc_server`));
+      return;
+    }
+    if (this.retried(envelope, r.id, this.open) || this.retried(envelope, r.id, this.committing)) return;
+    const known = log.lookup(r.id);
+    if (known) {
+      this.reply(envelope, ack(log.read(ALL, known.gseq - 1, 1)[0]!, known));
+      return;
+    }
+    const wait = limiter.rate > 0 ? limiter.take(envelope[0]!.toString("latin1"), now) : 0;
+    if (wait > 0) {
+      this.reply(envelope, encodeError("slow-down",
+        `too many messages: at most ${limiter.rate} a second (bursts of ${limiter.burst}); retry in ${wait} ms`, wait));
+      return;
+    }
+    const pending = [...(this.committing?.entries ?? []), ...(this.open?.entries ?? [])];
+    this.enqueue(envelope, change(r, user, now, log, pending));
+  }
+
+  /**
    * A password request: refused at once when the client is over its rate;
    * otherwise the client waits (its next requests queue behind this one)
    * until the hash is done and the answer sent.
    */
-  private answerLater(envelope: Buffer[], request: ControlRequest, now: number): void {
+  private answerLater(envelope: Buffer[], request: AnsweredRequest, now: number): void {
     const { authLimiter } = this.o;
     const wait = authLimiter.take(envelope[0]!.toString("latin1"), now);
     if (wait > 0) {
@@ -167,7 +210,7 @@ export class Pipeline {
     const { log, presence, accounts, heartbeatMs, presenceMs } = this.o;
     const done = Promise.resolve()
       .then(() => answerControl(request, { log, presence, accounts, heartbeatMs, presenceMs, now }))
-      .then(({ answer }) => encodeControlAnswer(answer), (err) => this.refusal(err))
+      .then(({ answer }) => encodeControlAnswer(answer), (err) => this.refusal(err, about(undefined, request)))
       .then((frames) => {
         this.slow.delete(done);
         this.reply(envelope, frames);
@@ -199,21 +242,21 @@ export class Pipeline {
     return true;
   }
 
-  private control(envelope: Buffer[], request: ControlRequest): void {
+  private control(envelope: Buffer[], request: AnsweredRequest): void {
     const before = this.open ?? this.committing;
     if (before) before.replies.push(() => this.answer(envelope, request));
     else this.o.replies.send(this.answer(envelope, request));
   }
 
   /** The reply to a control request, answered from the log as it is now. */
-  private answer(envelope: Buffer[], request: ControlRequest): Message {
+  private answer(envelope: Buffer[], request: AnsweredRequest): Message {
     const { log, presence, accounts, heartbeatMs, presenceMs } = this.o;
     try {
       const { answer, events } = answerControl(request, { log, presence, accounts, heartbeatMs, presenceMs, now: Date.now() }) as Outcome;
       this.o.announce(events);
       return [...envelope, ...encodeControlAnswer(answer)];
     } catch (err) {
-      return [...envelope, ...this.refusal(err)];
+      return [...envelope, ...this.refusal(err, about(undefined, request))];
     }
   }
 
@@ -249,7 +292,7 @@ export class Pipeline {
     this.committing = undefined;
     for (const r of b.replies) {
       if (!(r instanceof PostSlot)) this.settle(r);
-      else if (r.batch.numbers) this.o.replies.send([...r.envelope, ...encodePostAck(r.batch.numbers[r.index]!.seq, r.batch.numbers[r.index]!.gseq)]);
+      else if (r.batch.numbers) this.o.replies.send([...r.envelope, ...ack(r.batch.entries[r.index]!, r.batch.numbers[r.index]!)]);
       else this.o.replies.send([...r.envelope, ...UNAVAILABLE]);
     }
     this.flush();
@@ -260,19 +303,41 @@ export class Pipeline {
     this.o.replies.send(typeof r === "function" ? r() : r);
   }
 
-  private refuse(envelope: Buffer[], err: unknown): void {
-    this.reply(envelope, this.refusal(err));
+  private refuse(envelope: Buffer[], err: unknown, request: About): void {
+    this.reply(envelope, this.refusal(err, request));
   }
 
   /** The error reply for a request that failed: a client's mistake, or ours (then reported). */
-  private refusal(err: unknown): Message {
+  private refusal(err: unknown, request: About): Message {
+    const refused = (code: ErrorCode, sentence: string, retryAfterMs?: number) => {
+      this.o.onRefused?.(request.op, code, request.user);
+      return encodeError(code, sentence, retryAfterMs);
+    };
     /* A token that is not even well formed is one more unknown token, with the same answer. */
-    if (err instanceof CodecError && err.field === "token") return encodeError("auth-failed", STALE_LOGIN);
-    if (err instanceof CodecError) return encodeError(err.code, err.sentence);
-    if (err instanceof Refusal) return encodeError(err.code, err.sentence, err.retryAfterMs);
+    if (err instanceof CodecError && err.field === "token") return refused("auth-failed", STALE_LOGIN);
+    if (err instanceof CodecError) return refused(err.code, err.sentence);
+    if (err instanceof Refusal) return refused(err.code, err.sentence, err.retryAfterMs);
     this.o.onError(`internal error while handling a request: ${String(err)}`);
     return encodeError("bad-request", "the request could not be handled");
   }
+}
+
+/** What the server log says of a refused request: its op, and the name it gave if any (never a password or token). */
+interface About {
+  op: string;
+  user?: string;
+}
+
+/** The op of a request (from its first frame when it could not be decoded) and the name it gave. */
+function about(first: Buffer | undefined, request?: Request): About {
+  if (!request) return { op: first ? printable(first.toString("latin1")) : "" };
+  const user = "user" in request ? request.user : request.op === "hello" ? request.hello.user : undefined;
+  return user === undefined ? { op: request.op } : { op: request.op, user };
+}
+
+/** The reply to a committed entry's request: a post's ack, or an edit's or deletion's answer. */
+function ack(entry: LogEntry, n: Numbers): Message {
+  return entry.type === "message" ? encodePostAck(n.seq, n.gseq) : encodeControlAnswer({ seq: n.seq, gseq: n.gseq, target: entry.target });
 }
 
 /** Requests a client may queue behind its password request before more are dropped. */

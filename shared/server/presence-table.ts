@@ -7,6 +7,8 @@
  * A session that said bye stays gone: a hello of it that arrives later (sent
  * before the bye, answered after the client stopped waiting) is answered
  * but changes nothing, or it would linger as a ghost until the timeout.
+ * It also keeps each present user's last post per channel (`posted`), for
+ * who's `active`; forgotten when the user leaves the channel.
  */
 import type { Hello, PresenceEvent } from "../protocol/index.js";
 import { ALL } from "../protocol/limits.js";
@@ -23,6 +25,10 @@ export class PresenceTable {
   private readonly sessions = new Map<string, Session>();
   /** Sessions that said bye, oldest first; as many as sessions may be present. */
   private readonly ended = new Set<string>();
+  /** Last post time of each user present in a channel, by `channel NUL user`; only while present. */
+  private readonly lastPost = new Map<string, number>();
+  /** Which `channel NUL user` pairs are present: a post by anyone else is not remembered. */
+  private readonly members = new Set<string>();
 
   constructor(
     readonly timeoutMs: number,
@@ -53,6 +59,7 @@ export class PresenceTable {
       }
       old.channels = channels;
       old.seen = now;
+      for (const c of channels.keys()) this.members.add(`${c}\0${h.user}`);
       this.sessions.set(h.session, old);
       return events;
     }
@@ -63,6 +70,7 @@ export class PresenceTable {
       channels.set(c, known ?? now);
     }
     this.sessions.set(h.session, { user: h.user, channels, seen: now });
+    for (const c of channels.keys()) this.members.add(`${c}\0${h.user}`);
     if (this.sessions.size > this.capacity) events.push(...this.remove(this.sessions.keys().next().value!));
     return events;
   }
@@ -85,8 +93,18 @@ export class PresenceTable {
     return events;
   }
 
-  /** Users present in a channel (any channel for ALL), each with the earliest time they joined it. */
-  who(channel: string): { user: string; since: number }[] {
+  /** Notes a committed post of `user` in `channel` at `at`, if the user is present there. */
+  posted(user: string, channel: string, at: number): void {
+    const key = `${channel}\0${user}`;
+    if (this.members.has(key)) this.lastPost.set(key, at);
+  }
+
+  /**
+   * Users present in a channel (any channel for ALL), each with the earliest
+   * time they joined it and their last activity: their last post in the
+   * channel (ALL: in any channel they are in) while present, else since.
+   */
+  who(channel: string): { user: string; since: number; active: number }[] {
     const users = new Map<string, number>();
     for (const s of this.sessions.values()) {
       const since = channel === ALL ? Math.min(...s.channels.values()) : s.channels.get(channel);
@@ -94,7 +112,16 @@ export class PresenceTable {
       const known = users.get(s.user);
       if (known === undefined || since < known) users.set(s.user, since);
     }
-    return [...users].map(([user, since]) => ({ user, since })).sort((a, b) => (a.user < b.user ? -1 : 1));
+    const posts = new Map<string, number>();
+    if (channel === ALL) {
+      for (const [key, at] of this.lastPost) {
+        const user = key.slice(key.indexOf("\0") + 1);
+        posts.set(user, Math.max(at, posts.get(user) ?? 0));
+      }
+    }
+    return [...users]
+      .map(([user, since]) => ({ user, since, active: (channel === ALL ? posts.get(user) : this.lastPost.get(`${channel}\0${user}`)) ?? since }))
+      .sort((a, b) => (a.user < b.user ? -1 : 1));
   }
 
   /** Number of distinct users in each channel. */
@@ -130,6 +157,8 @@ export class PresenceTable {
     for (const [id, s] of this.sessions) {
       if (id !== leaving && s.user === user && s.channels.has(channel)) return [];
     }
+    this.members.delete(`${channel}\0${user}`);
+    this.lastPost.delete(`${channel}\0${user}`);
     return [{ event: "leave", user, channel }];
   }
 

@@ -4,13 +4,19 @@
  * rest are counted and summed up in one line, so a flood of posts cannot
  * turn the server into a terminal-bound process.
  */
-import type { MessageEntry, Numbers } from "./log/event-log.js";
+import type { LogEntry, Numbers } from "./log/event-log.js";
 
-/** The record line of a committed message: `[dev #3] amy: hi (time)`, without the channel on a one-channel server. */
-export function recordLine(m: MessageEntry, n: Numbers, multiChannel: boolean): string {
+/**
+ * The record line of a committed entry: `[dev #3] amy: hi (time)`, without
+ * the channel on a one-channel server; `[dev #4] amy edited #3: hello (time)`,
+ * `[dev #5] amy deleted #3 (time)`.
+ */
+export function recordLine(m: LogEntry, n: Numbers, multiChannel: boolean): string {
   const where = multiChannel ? `[${m.channel} #${n.seq}]` : `[#${n.seq}]`;
   const body = m.body.toString("utf8").replace(/\n/g, " \u21b5 ");
-  const text = m.kind === "me" ? `* ${m.user} ${body}` : `${m.user}: ${body}`;
+  const text = m.type === "edit" ? `${m.user} edited #${m.target}: ${body}`
+    : m.type === "delete" ? `${m.user} deleted #${m.target}`
+    : m.kind === "me" ? `* ${m.user} ${body}` : `${m.user}: ${body}`;
   return `${where} ${text} (${m.time})`;
 }
 

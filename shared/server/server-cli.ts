@@ -16,6 +16,8 @@ export interface ServerExtraArgs {
   "login-attempts"?: string;
   lockout?: string;
   "login-days"?: string;
+  log?: string;
+  "log-bodies"?: boolean;
 }
 
 /** Declares --curve, which every server takes. */
@@ -23,7 +25,7 @@ export function curveOption<T>(y: Argv<T>) {
   return y.option("curve", { type: "string", describe: "encrypt with CURVE, using this key file from mc_keygen (clients then need --server-key)" });
 }
 
-/** Declares mc_server's options: --curve, --store, --rate, --burst, and the accounts' (--accounts, --login-attempts, --lockout, --login-days). */
+/** Declares mc_server's options: --curve, --store, --rate, --burst, the accounts' (--accounts, --login-attempts, --lockout, --login-days) and the log's (--log, --log-bodies). */
 export function serverOptions<T>(y: Argv<T>) {
   /* Numbers stay strings for yargs (parse-numbers is off), so their defaults are described as numbers. */
   return curveOption(y)
@@ -33,7 +35,9 @@ export function serverOptions<T>(y: Argv<T>) {
     .option("accounts", { type: "string", default: "open", defaultDescription: "open", describe: "open: anyone may use a name nobody registered; required: every client logs in" })
     .option("login-attempts", { type: "string", default: "3", defaultDescription: "3", describe: "wrong passwords in a row before a name is locked" })
     .option("lockout", { type: "string", default: "10", defaultDescription: "10", describe: "seconds a name stays locked after --login-attempts failures" })
-    .option("login-days", { type: "string", default: "30", defaultDescription: "30", describe: "days a login lasts before it must be renewed (fractions allowed)" });
+    .option("login-days", { type: "string", default: "30", defaultDescription: "30", describe: "days a login lasts before it must be renewed (fractions allowed)" })
+    .option("log", { type: "string", describe: "append a JSON line per login, logout, lockout, registration, post, edit, deletion and refusal to this file" })
+    .option("log-bodies", { type: "boolean", default: false, describe: "with --log: include the text of posts and edits" });
 }
 
 /**
@@ -55,6 +59,15 @@ export async function serverExtras(a: ServerExtraArgs, full: boolean): Promise<{
   const options: Partial<ServerOptions> = {
     rate, burst, accountsMode: accounts, loginAttempts: attempts, lockoutMs: Math.round(lockout * 1000), sessionMs: Math.round(days * 86_400_000),
   };
+  if (a["log-bodies"] && a.log === undefined) throw new UsageError("--log-bodies needs --log FILE");
+  if (a.log !== undefined) {
+    const { openServerLog } = await import("./server-log.js");
+    try {
+      options.serverLog = openServerLog(a.log, a["log-bodies"] === true);
+    } catch (err) {
+      throw new UsageError(`cannot write the log '${a.log}': ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   let note = full ? ", messages in memory" : "";
   if (a.store !== undefined) {
     const { openSqliteLog } = await import("./log/sqlite.js");
@@ -65,6 +78,7 @@ export async function serverExtras(a: ServerExtraArgs, full: boolean): Promise<{
     note = `, messages stored in ${a.store}`;
   }
   if (a.accounts === "required") note += ", accounts required";
+  if (a.log !== undefined) note += `, log in ${a.log}${a["log-bodies"] ? " with bodies" : ""}`;
   if (a.curve !== undefined) {
     options.curve = loadServerKeys(a.curve);
     note += `, CURVE on (public key ${options.curve.publicKey})`;

@@ -11,8 +11,14 @@ import { run, TIME, type Proc, type ServerProc } from "./processes.js";
 
 export const SERVER = "part4/mc_server.js";
 export const CLIENT = "part4/mc_client.js";
-/** Part 1's one-shot poster: its `posted as message #N` is an ack a test can see. */
+/** Part 1's one-shot poster: its `message #N posted at HH:MM:SS` is an ack a test can see. */
 export const POST = "part1/post_client.js";
+
+/** Asserts that `out` is post_client's one confirmation line, for message number `n`. */
+export function assertPosted(out: string[], n: number, label?: string): void {
+  assert.equal(out.length, 1, label ?? out.join("\n"));
+  assert.match(out[0]!, new RegExp(`^message #${n} posted at ${TIME}$`), label);
+}
 
 /** A chat client's args; --give-up is generous because waiting out an outage is what is under test. */
 export const clientArgs = (s: { postPort: string; pubPort: string }, channel: string, name: string, extra: string[] = []) =>

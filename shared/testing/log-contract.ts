@@ -6,7 +6,7 @@
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { ALL, BODY_MAX_BYTES, ID_MAX_BYTES, NAME_MAX_CHARS } from "../protocol/limits.js";
-import type { CommittedBatch, EventLog, MessageEntry } from "../server/log/event-log.js";
+import type { ChangeEntry, CommittedBatch, EventLog, MessageEntry } from "../server/log/event-log.js";
 
 export interface Engine {
   /** Opens a new, empty log, closed after the test. */
@@ -22,7 +22,16 @@ export const message = (id: string, channel: string, body = id, more: Partial<Me
   type: "message", id, channel, user: "amy", time: TIME, kind: "say", body: Buffer.from(body), received: 1_769_918_400_123, ...more,
 });
 
+/** An edit (with `body`) or a deletion (without) of message `target` of a channel, by account amy. */
+export const change = (id: string, channel: string, target: number, body?: string, more: Partial<ChangeEntry> = {}): ChangeEntry => ({
+  type: body === undefined ? "delete" : "edit", kind: body === undefined ? "delete" : "edit", id, channel, user: "amy", time: TIME,
+  target, body: Buffer.from(body ?? ""), received: 1_769_918_400_123, account: true, ...more,
+});
+
 const bodies = (entries: { body: Buffer }[]) => entries.map((e) => e.body.toString("utf8"));
+/** What a reader sees of each entry: seq, type, current body and marks. */
+const seen = (entries: ReturnType<EventLog["read"]>) =>
+  entries.map((e) => `${e.seq} ${e.type}${e.type === "message" ? "" : `:${e.target}`} ${e.body.toString("utf8")}${e.edited ? " (edited)" : ""}${e.deleted ? " (deleted)" : ""}`);
 
 /** Registers the contract's tests for `engine`, named after it. */
 export function logContract(name: string, engine: Engine): void {
@@ -102,8 +111,63 @@ export function logContract(name: string, engine: Engine): void {
     assert.deepEqual(log.lookup(id(599)), { seq: 300, gseq: 599 });
   });
 
+  test(`${name}: edits and deletions are numbered entries; a message reads back with its current text, a deleted one empty, its edits too`, async (t) => {
+    const log = await engine.open(t);
+    const mine = { user: "amy", account: true as const };
+    await log.appendBatch([message("m1", "dev", "first", mine), message("m2", "dev", "second", mine), message("o1", "ops", "elsewhere", mine)]);
+    assert.deepEqual(await log.appendBatch([change("e1", "dev", 1, "first, fixed"), change("e2", "dev", 1, "first, fixed again")]), [{ seq: 3, gseq: 4 }, { seq: 4, gseq: 5 }]);
+    assert.deepEqual(seen(log.read("dev", undefined, 20)), ["1 message first, fixed again (edited)", "2 message second", "3 edit:1 first, fixed", "4 edit:1 first, fixed again"]);
+    assert.equal(log.lastMessage("dev", "amy")?.seq, 2);
+    assert.deepEqual(await log.appendBatch([change("d1", "dev", 2), message("m3", "dev", "third")]), [{ seq: 5, gseq: 6 }, { seq: 6, gseq: 7 }]);
+    assert.equal(log.lastMessage("dev", "amy")?.seq, 1, "the newest of amy's account that is not deleted (m3 is a free name's)");
+    await log.appendBatch([change("d2", "dev", 1)]);
+    assert.deepEqual(seen(log.read("dev", undefined, 20)), [
+      "1 message  (deleted)", "2 message  (deleted)", "3 edit:1  (deleted)", "4 edit:1  (deleted)", "5 delete:2 ", "6 message third", "7 delete:1 ",
+    ]);
+    assert.equal(log.lastMessage("dev", "amy"), undefined);
+    assert.equal(log.lastMessage("nowhere", "amy"), undefined);
+    const [d] = log.read(ALL, 7, 1);
+    assert.deepEqual({ ...d!, body: d!.body.toString() }, { ...change("d2", "dev", 1), body: "", seq: 7, gseq: 8 });
+    assert.deepEqual(log.lookup("e2"), { seq: 4, gseq: 5 }, "a retried edit is recognised like a post");
+    for (const bad of [change("x1", "dev", 1, "again"), change("x2", "dev", 3), change("x3", "dev", 99), change("x4", "none", 1)]) {
+      await assert.rejects(log.appendBatch([message("y", "ops"), bad]), /no such message/, `${bad.id}: a deleted message, an edit, nothing`);
+    }
+    await assert.rejects(log.appendBatch([change("z1", "ops", 1), change("z2", "ops", 1)]), /no such message/, "deleted twice in one batch");
+    assert.deepEqual([log.gseq, log.head("dev"), log.head("ops")], [8, 7, 1], "a refused batch takes no numbers");
+    assert.deepEqual(seen(log.read("ops", undefined, 5)), ["1 message elsewhere"]);
+  });
+
+  test(`${name}: since: entries received after an instant, oldest first, paged with after; receive times never go back`, async (t) => {
+    const log = await engine.open(t);
+    const at = (ms: number) => ({ received: 1_000_000 + ms });
+    await log.appendBatch([message("a", "dev", "a", at(10)), message("b", "ops", "b", at(20)), message("c", "dev", "c", at(30))]);
+    await log.appendBatch([message("d", "dev", "d", at(25)), message("e", "dev", "e", at(40))]);
+    assert.equal(log.read("dev", 2, 1)[0]!.received, 1_000_030, "an earlier clock reading is stored as the previous entry's");
+    assert.deepEqual(bodies(log.read("dev", undefined, 20, 1_000_010)), ["c", "d", "e"]);
+    assert.deepEqual(bodies(log.read("dev", undefined, 2, 1_000_010)), ["c", "d"], "the oldest limit");
+    assert.deepEqual(bodies(log.read("dev", 3, 2, 1_000_010)), ["e"], "paged on with after");
+    assert.deepEqual(bodies(log.read("dev", undefined, 20, 1_000_000)), ["a", "c", "d", "e"]);
+    assert.deepEqual(bodies(log.read("dev", undefined, 20, 1_000_040)), []);
+    assert.deepEqual(bodies(log.read(ALL, undefined, 20, 1_000_015)), ["b", "c", "d", "e"]);
+    assert.deepEqual(bodies(log.read(ALL, 3, 1, 1_000_015)), ["d"]);
+    assert.deepEqual(bodies(log.read("nowhere", undefined, 20, 0)), []);
+  });
+
   const reopen = engine.reopen;
   if (reopen) {
+    test(`${name}: reopened, edits and deletions hold, and the log goes on from them`, async (t) => {
+      const first = await engine.open(t);
+      const mine = { user: "amy", account: true as const };
+      await first.appendBatch([message("m1", "dev", "one", mine), message("m2", "dev", "two", mine), change("e1", "dev", 1, "one, edited"), change("d1", "dev", 2)]);
+      await first.close();
+      const second = await reopen(t, first);
+      assert.deepEqual(seen(second.read("dev", undefined, 20)), ["1 message one, edited (edited)", "2 message  (deleted)", "3 edit:1 one, edited", "4 delete:2 "]);
+      assert.equal(second.lastMessage("dev", "amy")?.seq, 1);
+      await second.appendBatch([change("e2", "dev", 1, "one, again")]);
+      assert.equal(second.read("dev", 0, 1)[0]!.body.toString(), "one, again");
+      await assert.rejects(second.appendBatch([change("e3", "dev", 2, "back")]), /no such message/);
+    });
+
     test(`${name}: reopened, the same epoch, entries and numbering, and retried ids are recognised`, async (t) => {
       const first = await engine.open(t);
       await log5(first);

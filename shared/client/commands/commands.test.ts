@@ -6,6 +6,7 @@ import { PARTS } from "../../parts.js";
 import { complete } from "./complete.js";
 import { helpLines } from "./help.js";
 import { COMMANDS, commandsFor, handleLine, parseInput, unknownHint } from "./index.js";
+import { parseTarget } from "./edits.js";
 import type { CommandContext } from "./types.js";
 
 const PART3 = commandsFor(PARTS[3]);
@@ -47,7 +48,7 @@ test("/help lists every command once, one line each, descriptions in one column,
     assert.equal(lines[0], "Commands:");
     const rows = lines.slice(1, -1);
     assert.deepEqual(rows.map((l) => /^ {2}(\/\/?\w*)/.exec(l)![1]), [...available.map((c) => `/${c.name}`), "//text"]);
-    const columns = new Set(rows.map((l) => /^ {2}\S+(?: \S+)? +/.exec(l)![0].length));
+    const columns = new Set(rows.map((l) => /^ {2}\S+(?: \S+)* +/.exec(l)![0].length));
     assert.equal(columns.size, 1, `descriptions start in one column:\n${lines.join("\n")}`);
     for (const l of lines) assert.ok(l.length <= 80, `fits 80 columns: ${l}`);
   }
@@ -55,7 +56,7 @@ test("/help lists every command once, one line each, descriptions in one column,
   assert.ok(!helpLines(PART3, "kyle").some((l) => /\/join|\/leave/.test(l.split("  ").filter(Boolean)[0]!)));
   assert.equal(helpLines(PART3, "kyle").at(-1), "Tab completes commands and names; Up and Down recall earlier lines.");
   assert.deepEqual(helpLines(PART4, "kyle").slice(-2), [
-    "  //text            post text that starts with /",
+    "  //text             post text that starts with /",
     "Tab completes commands, channels and names; Up and Down recall earlier lines.",
   ]);
 });
@@ -93,7 +94,7 @@ test("dispatch runs the registry entry's own action: /help prints helpLines, a b
   assert.equal(await handleLine(context, "/HELP"), true);
   assert.deepEqual(printed, helpLines(PART3, "kyle"));
   // The /me example names the person reading it.
-  assert.ok(printed.includes("  /me <action>  post an action: /me waves shows * kyle waves"), printed.join("\n"));
+  assert.ok(printed.some((l) => /^ {2}\/me <action> +post an action: \/me waves shows \* kyle waves$/.test(l)), printed.join("\n"));
   assert.equal(await handleLine(context, "/me"), true);
   assert.equal(await handleLine(context, "/me waves"), true);
   assert.equal(await handleLine(context, "/join ops"), true);
@@ -114,7 +115,7 @@ test("what Tab completes after a command comes from its entry; /help's Tab line 
 
 test("/who pads names by display width: the since column lines up with emoji and East Asian names", async () => {
   const printed: string[] = [];
-  const users = ["kyle", "🦊fox", "李小龍", "zoë"].map((user) => ({ user, since: "2025-01-02T03:04:05.000Z" }));
+  const users = ["kyle", "🦊fox", "李小龍", "zoë"].map((user) => ({ user, since: "2025-01-02T03:04:05.000Z", active: "2025-01-02T03:04:05.000Z" }));
   const context = {
     user: "kyle",
     current: "dev",
@@ -131,4 +132,35 @@ test("/who pads names by display width: the since column lines up with emoji and
   const columns = rows.map((row) => stringWidth(row.slice(0, row.indexOf("since"))));
   assert.deepEqual(columns, [columns[0], columns[0], columns[0], columns[0]], `one column:\n${rows.join("\n")}`);
   assert.equal(columns[0], "  ".length + stringWidth("李小龍") + "  ".length);
+  const idle = rows.map((row) => stringWidth(row.slice(0, row.indexOf("idle "))));
+  assert.deepEqual(idle, [idle[0], idle[0], idle[0], idle[0]], `idle in one column:\n${rows.join("\n")}`);
+  assert.match(rows[0]!, /^ {2}kyle {4}since \w{3} \d+ \d{2}:\d{2} {2}idle \d+d \d+h \(you\)$/);
+});
+
+test("/edit and /delete take an optional #n; without a login they say so and ask nothing", async () => {
+  assert.deepEqual(parseTarget("#12 hello again"), { seq: 12, rest: "hello again" });
+  assert.deepEqual(parseTarget("hello again"), { rest: "hello again" });
+  assert.deepEqual(parseTarget("12 apples"), { rest: "12 apples" }, "a bare number is text to /edit");
+  assert.deepEqual(parseTarget("12", true), { seq: 12, rest: "" }, "and a number to /delete");
+  assert.equal(parseTarget("#0 x"), undefined);
+  assert.equal(parseTarget("#x y"), undefined);
+  const warned: string[] = [];
+  const asked: unknown[] = [];
+  const context = {
+    user: "kyle", current: "dev", available: PART4, account: { token: undefined },
+    screen: { warning: (text: string) => warned.push(text) },
+    settled: async () => {},
+    ask: async (r: unknown) => asked.push(r),
+  } as unknown as CommandContext;
+  await handleLine(context, "/edit #3 better");
+  await handleLine(context, "/delete");
+  await handleLine(context, "/edit");
+  await handleLine(context, "/delete #3 extra");
+  assert.deepEqual(warned, [
+    "only an account can edit its messages: /login (or /register) first",
+    "only an account can delete its messages: /login (or /register) first",
+    "usage: /edit [#n] <text>, e.g. /edit #12 hello again (without #n: your last message here)",
+    "usage: /delete [#n], e.g. /delete #12 (without #n: your last message here)",
+  ]);
+  assert.deepEqual(asked, []);
 });

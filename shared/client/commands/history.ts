@@ -1,5 +1,6 @@
 /** /history [N]: the last N messages of the current channel, asked of the server once the lines typed before it are in. */
 import { ALL, HISTORY_MAX } from "../../protocol/limits.js";
+import { isChange } from "../ui/edit-notices.js";
 import { channelLabel, lineParts, messageFlags } from "../ui/format.js";
 import type { Command, CommandContext } from "./types.js";
 
@@ -18,7 +19,9 @@ async function showHistory(c: CommandContext, arg: string): Promise<void> {
   const channel = c.current;
   const a = await c.ask({ op: "history", query: { channel, limit: n } });
   if (!a) return;
-  const count = a.messages.length;
+  // Edits and deletions take numbers but are not lines: the messages they changed show as they are now.
+  const messages = a.messages.filter((m) => !isChange(m));
+  const count = messages.length;
   c.screen.output([count === 0 ? `No messages in ${channelLabel(channel)} yet.` : `Last ${count === 1 ? "message" : `${count} messages`} of ${channelLabel(channel)}:`]);
-  for (const m of a.messages) c.screen.message(lineParts(m, channel === ALL), messageFlags(m, c.user, true, c.account.marksFree));
+  for (const m of messages) c.screen.message(lineParts(m, channel === ALL, c.numbers), messageFlags(m, c.user, true, c.account.marksFree));
 }

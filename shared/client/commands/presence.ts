@@ -1,16 +1,20 @@
 /**
- * Who is where: /who lists the people in the current channel, /channels
+ * Who is where: /who lists the people in the current channel (in ALL, of
+ * every channel), since when they are there and how long they have been
+ * idle (since their last post: the answer's `active`), /channels
  * every channel with its message and user counts. Both ask the server once
  * the lines typed before them are in.
  */
 import stringWidth from "string-width";
+import { ALL } from "../../protocol/limits.js";
 import { displaySince } from "../../time.js";
+import { displayIdle } from "../ui/idle.js";
 import { channelLabel, plural } from "../ui/format.js";
 import type { Command, CommandContext } from "./types.js";
 
 /** /who, /channels. */
 export const presence: readonly Command[] = [
-  { name: "who", args: "", help: "who is in this channel, and since when", run: who },
+  { name: "who", args: "", help: "who is in this channel, since when, idle for how long", run: who },
   { name: "channels", args: "", help: "every channel, with its messages and users", run: channels },
 ];
 
@@ -25,12 +29,16 @@ async function who(c: CommandContext): Promise<void> {
   }
   /* Columns of the terminal: an emoji or a CJK character takes two. */
   const width = Math.max(...a.users.map((u) => stringWidth(u.user)));
+  const since = a.users.map((u) => `since ${displaySince(u.since)}`);
+  const sinceWidth = Math.max(...since.map((s) => s.length));
   c.screen.output([
-    `${a.users.length === 1 ? "1 person" : `${a.users.length} people`} in ${channelLabel(c.current)}:`,
-    ...a.users.map((u) => {
+    `${a.users.length === 1 ? "1 person" : `${a.users.length} people`} in ${channelLabel(c.current)}${c.current === ALL ? " (every channel)" : ""}:`,
+    ...a.users.map((u, i) => {
       c.known.names.add(u.user);
       const pad = " ".repeat(width - stringWidth(u.user));
-      return `  ${style.name(u.user)}${pad}  since ${displaySince(u.since)}${u.user === c.user ? style.dim(" (you)") : ""}`;
+      /* An older server sends no active time: no idle column then. */
+      const idle = u.active === undefined ? "" : `  ${since[i]!.padEnd(sinceWidth)}  ${displayIdle(u.active)}`;
+      return `  ${style.name(u.user)}${pad}${idle || `  ${since[i]}`}${u.user === c.user ? style.dim(" (you)") : ""}`;
     }),
   ]);
 }

@@ -43,6 +43,8 @@ export interface CommandContext {
   readonly available: readonly Command[];
   /** The channel posts go to. */
   current: string;
+  /** Whether message lines show their number in their channel (`--numbers`, `/numbers on|off`). */
+  numbers: boolean;
   /** Channels (and ALL) followed, in the order joined. */
   followed(): string[];
   /** Follows a channel; resolves once its history is shown, or after a bounded wait. */

@@ -147,3 +147,55 @@ test("a range the server no longer has is reported as lost, and what follows is 
   s.seq.live(dev[1]!);
   assert.deepEqual(s.shown, ["dev 4", "dev 5"]);
 });
+
+/** An edit (body: the new text) or deletion (empty body) of message `target` of a channel, numbered like a message. */
+const change = (kind: "edit" | "delete", channel: string, seq: number, gseq: number, target: number): ChatMessage =>
+  ({ ...msg(channel, seq, gseq), kind, target, user: "amy", body: kind === "edit" ? `${channel} ${target} again` : "" });
+
+test("edits and deletions take numbers like messages: in history they are passed on but not counted, and nothing is missing", async () => {
+  const s = start([]);
+  const history: HistoryAnswer = {
+    epoch: "e1", head: 4,
+    messages: [{ ...msg("dev", 1, 1), edited: true, body: "dev 1 again" }, { ...msg("dev", 2, 2), deleted: true, body: "" }, change("edit", "dev", 3, 3, 1), change("delete", "dev", 4, 4, 2)],
+  };
+  await follow(s.seq, "dev", history);
+  assert.deepEqual(s.shown, ["dev 1 again (history)", " (history)", "dev 1 again (history)", " (history)"]);
+  assert.deepEqual(s.notices, [{ type: "ready", channel: "dev", history: 2 }], "two messages of history, the changes not counted");
+  s.seq.live(change("edit", "dev", 5, 5, 1));
+  s.seq.live(msg("dev", 6, 6));
+  s.seq.heartbeat(beat(6, { dev: 6 }));
+  await s.answer();
+  assert.deepEqual(s.shown.slice(4), ["dev 1 again", "dev 6"]);
+  assert.deepEqual(s.asked, [], "no gap: the changes' numbers were accounted for");
+});
+
+test("a lost edit or deletion is a gap like a lost message: fetched, then shown live in order", async () => {
+  const dev = [msg("dev", 1, 1), change("edit", "dev", 2, 2, 1), change("delete", "dev", 3, 3, 1), msg("dev", 4, 4)];
+  const s = start(dev);
+  await follow(s.seq, "dev", none);
+  s.seq.live(dev[0]!);
+  s.seq.live(dev[3]!); // the edit and the deletion were dropped on the way
+  assert.deepEqual(s.asked, [{ channel: "dev", after: 1, limit: 2 }]);
+  await s.answer();
+  assert.deepEqual(s.log, ["ready", "dev 1", "dev 1 again", "", "dev 4"]);
+  assert.deepEqual(s.shown, ["dev 1", "dev 1 again", "", "dev 4"], "the fill's entries are shown as live news, not history");
+  // The last entry of a burst, a deletion, lost: the heartbeat's head finds it.
+  const more = start([...dev, change("delete", "dev", 5, 5, 4)]);
+  await follow(more.seq, "dev", { epoch: "e1", head: 4, messages: [] });
+  more.seq.heartbeat(beat(5, { dev: 5 }));
+  await more.answer();
+  assert.deepEqual(more.asked, [{ channel: "dev", after: 4, limit: 1 }]);
+  assert.deepEqual(more.shown, [""]);
+  assert.deepEqual(more.notices, [{ type: "ready", channel: "dev", history: 0 }], "nothing reported lost");
+});
+
+test("in ALL, changes are ordered by gseq with the messages of every channel", async () => {
+  const all = [msg("dev", 1, 1), msg("ops", 1, 2), change("edit", "ops", 2, 3, 1), change("delete", "dev", 2, 4, 1), msg("dev", 3, 5)];
+  const s = start(all);
+  await follow(s.seq, ALL, none);
+  s.seq.live(all[0]!);
+  s.seq.live(all[4]!);
+  await s.answer();
+  assert.deepEqual(s.asked, [{ channel: ALL, after: 1, limit: 3 }]);
+  assert.deepEqual(s.shown, ["dev 1", "ops 1", "ops 1 again", "", "dev 3"]);
+});

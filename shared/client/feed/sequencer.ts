@@ -6,6 +6,8 @@
  * one thing it asks of the outside is a range of history to fill a gap.
  *
  * - A channel is tracked by seq; ALL by gseq, since it interleaves channels.
+ *   Edits and deletions are entries numbered like messages and pass through
+ *   the same way (the client decides how they look).
  * - While a channel's history is loading, or a gap is being filled, live
  *   messages are held; then those the history covered are dropped and the
  *   rest shown in order.
@@ -77,7 +79,8 @@ export class Sequencer {
       let shown = 0;
       if (answer) {
         this.checkEpoch(answer.epoch);
-        for (const m of answer.messages) if (this.show(m, true)) shown++;
+        // Edits and deletions take numbers too; only messages count as the history shown.
+        for (const m of answer.messages) if (this.show(m, true) && (m.kind === "say" || m.kind === "me")) shown++;
         this.advance(channel, answer.head);
       }
       this.o.onNotice({ type: "ready", channel, history: shown });

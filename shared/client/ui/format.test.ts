@@ -32,3 +32,12 @@ test("own messages are not mentions; history is flagged", () => {
   assert.deepEqual(messageFlags(m, "kyle", false), { history: false, own: false, mentions: [[3, 7]] });
   assert.deepEqual(messageFlags({ ...m, user: "kyle" }, "kyle", true), { history: true, own: true, mentions: [] });
 });
+
+test("with numbers on, a line starts with the message's number in its channel; edited and deleted messages say so", () => {
+  const time = lineParts(m, false).time;
+  assert.equal(plainLine(lineParts({ ...m, seq: 12 }, false, true)), `#12 dan: hi kyle (${time})`);
+  assert.equal(plainLine(lineParts({ ...m, seq: 12 }, true, true)), `#dev #12 dan: hi kyle (${time})`);
+  assert.equal(plainLine(lineParts({ ...m, edited: true, body: "hi all" }, false)), `dan: hi all (edited) (${time})`);
+  assert.equal(plainLine(lineParts({ ...m, deleted: true, body: "" }, false)), `dan: (deleted) (${time})`);
+  assert.equal(plainLine(lineParts({ ...m, kind: "me", deleted: true, body: "" }, false, true)), `#1 * dan (deleted) (${time})`);
+});

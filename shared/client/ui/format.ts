@@ -1,7 +1,9 @@
 /**
  * How a message reads, before any colour. Plain lines are the assignment's
  * `username: message (time)`; `#channel ` goes in front where more than one
- * channel is visible, and an action reads `* username waves (time)`.
+ * channel is visible, then `#12 ` (its number in its channel) with numbers
+ * on; an action reads `* username waves (time)`. An edited message ends in
+ * `(edited)`, a deleted one reads `username: (deleted)`.
  */
 import type { ChatMessage } from "../../protocol/index.js";
 import { ALL } from "../../protocol/limits.js";
@@ -14,6 +16,10 @@ export interface LineParts {
   body: string;
   time: string;
   action: boolean;
+  /** Its number in its channel, shown with numbers on (`--numbers`, `/numbers on`). */
+  number?: number | undefined;
+  /** Edited since it was posted (the body is the current text), or deleted (the body is empty). */
+  mark?: "edited" | "deleted" | undefined;
 }
 
 /** How a message relates to the person reading it. */
@@ -34,15 +40,31 @@ export function messageFlags(m: ChatMessage, reader: string, history: boolean, m
   return { history, own, mentions: own ? [] : mentionSpans(m.body, reader), ...(marksFree && m.account !== true ? { free: true } : {}) };
 }
 
-/** The parts of a message's line; `showChannel` adds its channel. */
-export function lineParts(m: ChatMessage, showChannel: boolean): LineParts {
-  return { channel: showChannel ? m.channel : undefined, user: m.user, body: m.body, time: displayTime(m.time), action: m.kind === "me" };
+/** The parts of a message's line; `showChannel` adds its channel, `numbers` its number. */
+export function lineParts(m: ChatMessage, showChannel: boolean, numbers = false): LineParts {
+  const mark = m.deleted ? "deleted" : m.edited ? "edited" : undefined;
+  return {
+    channel: showChannel ? m.channel : undefined, user: m.user, body: m.body, time: displayTime(m.time), action: m.kind === "me",
+    ...(numbers ? { number: m.seq } : {}), ...(mark ? { mark } : {}),
+  };
+}
+
+/** What goes before the name: the channel where several are visible, the number with numbers on. */
+export function linePrefix(p: LineParts): string {
+  return (p.channel === undefined ? "" : `#${p.channel} `) + (p.number === undefined ? "" : `#${p.number} `);
+}
+
+/** The text after the name: the body, `(deleted)` in its place, or the body then `(edited)`. */
+export function markedBody(p: LineParts, mark: (text: string) => string = (text) => text): string {
+  if (p.mark === "deleted") return mark("(deleted)");
+  return p.mark === "edited" ? `${p.body} ${mark("(edited)")}` : p.body;
 }
 
 /** A message as one plain line (newlines in the body are kept). */
 export function plainLine(p: LineParts): string {
-  const where = p.channel === undefined ? "" : `#${p.channel} `;
-  return p.action ? `${where}* ${p.user} ${p.body} (${p.time})` : `${where}${p.user}: ${p.body} (${p.time})`;
+  const where = linePrefix(p);
+  const body = markedBody(p);
+  return p.action ? `${where}* ${p.user} ${body} (${p.time})` : `${where}${p.user}: ${body} (${p.time})`;
 }
 
 /** How a channel is named to a person: `#dev`, but ALL is not a channel. */

@@ -13,7 +13,7 @@
 import { Chalk, type ChalkInstance, type ForegroundColorName } from "chalk";
 import stringWidth from "string-width";
 import wrapAnsi from "wrap-ansi";
-import { plainLine, type LineParts, type MessageFlags, type Span } from "./format.js";
+import { linePrefix, markedBody, plainLine, type LineParts, type MessageFlags, type Span } from "./format.js";
 
 /** The paint every part of the screen uses; without colour each function returns its text unchanged. */
 export interface Style {
@@ -97,11 +97,11 @@ export function styledLine(p: LineParts, flags: MessageFlags, style: Style, colu
   const { chalk } = style;
   const mentioned = flags.mentions.length > 0;
   const gutter = flags.own ? chalk.bold(OWN_MARK) : mentioned ? chalk.yellow.bold(MENTION_MARK) : " ";
-  const where = p.channel === undefined ? "" : `#${p.channel} `;
+  const where = linePrefix(p);
   /* As IRC marks a user who has not identified: a free name, where the server has accounts. */
   const name = (flags.free ? chalk.dim(FREE_MARK) : "") + (flags.own ? chalk.bold(style.name(p.user)) : style.name(p.user));
   const prefix = `${gutter} ${chalk.dim(p.time)} ${where}${p.action ? `* ${name} ` : `${name}: `}`;
-  const line = hang(prefix, highlight(p.body, flags.mentions, chalk), columns);
+  const line = hang(prefix, markedBody({ ...p, body: highlight(p.body, flags.mentions, chalk) }, (text) => chalk.dim.italic(text)), columns);
   return flags.history ? chalk.dim(line) : line;
 }
 

@@ -8,6 +8,8 @@
 export interface ControlOp<Req extends { op: string }, Answer> {
   /** The first frame of the request. */
   readonly op: Req["op"];
+  /** Largest JSON the server takes for it, when not CONTROL_MAX_BYTES (an edit carries a body). */
+  readonly maxBytes?: number;
   /** The JSON object sent for a request. */
   toJson(request: Req): object;
   /** Validates a request's JSON object; throws CodecError naming the first bad field. */

@@ -5,7 +5,7 @@
  * file and one line in CONTROL_OPS.
  */
 import { CodecError, MalformedAnswerError } from "../errors.js";
-import { ANSWER_MAX_BYTES } from "../limits.js";
+import { ANSWER_MAX_BYTES, CONTROL_MAX_BYTES } from "../limits.js";
 import { json, printable, text, type Frames } from "../fields.js";
 import { okFrames } from "../replies.js";
 import type { PostFrames } from "../types.js";
@@ -13,16 +13,18 @@ import { channels, decodePost } from "./chat.js";
 import { history } from "./history.js";
 import { bye, hello, who } from "./presence.js";
 import { login, logout, passwd, register, unregister, whoami } from "./accounts.js";
+import { edit, remove } from "./edits.js";
 import type { ControlOp } from "./control-op.js";
 
 export * from "./chat.js";
 export * from "./history.js";
 export * from "./presence.js";
 export * from "./accounts.js";
+export * from "./edits.js";
 export type { ControlOp } from "./control-op.js";
 
 /** The control operations, by the name in their first frame. */
-export const CONTROL_OPS = { history, hello, bye, who, channels, register, login, logout, passwd, whoami, unregister } as const;
+export const CONTROL_OPS = { history, hello, bye, who, channels, register, login, logout, passwd, whoami, unregister, edit, delete: remove } as const;
 
 type Ops = typeof CONTROL_OPS;
 /** The name of a control operation. */
@@ -57,7 +59,8 @@ export function decodeRequest(frames: Frames): Request {
   if (!Object.hasOwn(CONTROL_OPS, name)) {
     throw new CodecError("op", `'${printable(name)}' is not a known request`, "bad-request");
   }
-  return opOf(name as Op).fromJson(json(frames[1]!));
+  const op = opOf(name as Op);
+  return op.fromJson(json(frames[1]!, op.maxBytes ?? CONTROL_MAX_BYTES));
 }
 
 /**

@@ -11,7 +11,11 @@
  *   request  ["hello", {"session", "user", "channels", "token"?, "joined"?}]
  *   answer   ["ok", {"epoch", "heartbeatMs", "presenceMs", "accounts"?}]   accounts: "open" or "required"
  *   request  ["bye", {"session"}]                          answer ["ok", {}]
- *   request  ["who", {"channel"}]                          answer ["ok", {"users": [{"user", "since"}]}]
+ *   request  ["who", {"channel"}]                          answer ["ok", {"users": [{"user", "since", "active"?}]}]
+ *
+ * In a who answer, `since` is when the user's earliest session joined the
+ * channel, and `active` their last post there (the newest over every
+ * channel for ALL), else `since`: a client shows idle time from it.
  */
 import { CodecError } from "../errors.js";
 import { HELLO_CHANNELS_MAX, SESSIONS_MAX } from "../limits.js";
@@ -88,7 +92,8 @@ export const bye: ControlOp<ByeRequest, Record<string, never>> = {
 
 export type WhoRequest = { op: "who"; channel: string };
 export interface WhoAnswer {
-  users: { user: string; since: string }[];
+  /** `active`: the last post in the channel (ALL: in any), else `since`; absent from older servers. */
+  users: { user: string; since: string; active?: string }[];
 }
 
 export const who: ControlOp<WhoRequest, WhoAnswer> = {
@@ -99,6 +104,7 @@ export const who: ControlOp<WhoRequest, WhoAnswer> = {
     users: list(a, "users", SESSIONS_MAX, (u) => ({
       user: checkName("user", str(u, "user")),
       since: checkTime(str(u, "since")),
+      ...(u.active === undefined ? {} : { active: checkTime(str(u, "active")) }),
     })),
   }),
 };

@@ -20,6 +20,7 @@ import { accountKey } from "./names.js";
 import type { Hasher } from "./passwords.js";
 import { Refusal, STALE_LOGIN, WRONG_LOGIN } from "./refusal.js";
 import type { Account, AccountStore } from "./store.js";
+import type { AccountEvent } from "../server-log.js";
 
 export type AccountsMode = "open" | "required";
 
@@ -33,6 +34,8 @@ export interface AccountsOptions {
   lockoutMs?: number;
   /** How long a login lasts (default 30 days). */
   sessionMs?: number;
+  /** Hears of registrations, logins, logouts, password changes, unregistrations and lockouts (the server's --log). */
+  onEvent?: (e: AccountEvent) => void;
 }
 
 /** Who a post or a hello is from, once checked. */
@@ -51,8 +54,10 @@ export class Accounts {
   readonly lockoutMs: number;
   readonly sessionMs: number;
   private readonly hasher: Hasher;
+  private readonly onEvent: (e: AccountEvent) => void;
 
   constructor(o: AccountsOptions) {
+    this.onEvent = o.onEvent ?? (() => {});
     this.store = o.store;
     this.hasher = o.hasher;
     this.mode = o.mode ?? "open";
@@ -78,6 +83,11 @@ export class Accounts {
     return { user, account: false };
   }
 
+  /** The account name a login token stands for; a Refusal when it is unknown, expired or revoked. */
+  userOf(token: string, now: number): string {
+    return this.session(token, now).user;
+  }
+
   async register(user: string, password: string, now: number): Promise<{ user: string }> {
     const key = accountKey(user);
     const taken = () => new Refusal("name-taken", `${user} is already registered: log in, or pick another name`);
@@ -85,16 +95,20 @@ export class Accounts {
     const hash = await this.hasher.hash(password);
     /* Checked again: another registration of the name may have finished while this one hashed. */
     if (!this.store.add({ key, user, password: hash, created: now })) throw taken();
+    this.onEvent({ event: "register", user });
     return { user };
   }
 
   async login(user: string, password: string): Promise<LoginAnswer> {
     const account = await this.checkPassword(accountKey(user), user, password);
+    this.onEvent({ event: "login", user: account.user });
     return this.newSession(account, Date.now());
   }
 
   logout(token: string, now: number): Record<string, never> {
-    this.store.endSessions(this.session(token, now).key);
+    const { key, user } = this.session(token, now);
+    this.store.endSessions(key);
+    this.onEvent({ event: "logout", user });
     return {};
   }
 
@@ -111,13 +125,17 @@ export class Accounts {
     if (this.store.get(key) !== account) throw new Refusal("auth-failed", STALE_LOGIN); // unregistered or changed meanwhile
     this.store.setPassword(key, hash);
     this.store.endSessions(key);
+    this.onEvent({ event: "passwd", user });
     return this.newSession(this.store.get(key)!, Date.now());
   }
 
   async unregister(token: string, password: string, now: number): Promise<Record<string, never>> {
     const { key, user } = this.session(token, now);
     const account = await this.checkPassword(key, user, password);
-    if (this.store.get(key) === account) this.store.remove(key);
+    if (this.store.get(key) === account) {
+      this.store.remove(key);
+      this.onEvent({ event: "unregister", user });
+    }
     return {};
   }
 
@@ -160,6 +178,7 @@ export class Accounts {
     this.store.setFailures(key, failures >= this.attempts
       ? { failures: 0, lockedUntil: now + this.lockoutMs, updated: now }
       : { failures, lockedUntil: 0, updated: now });
+    if (failures >= this.attempts) this.onEvent({ event: "lockout", user, ms: this.lockoutMs });
     throw new Refusal("auth-failed", WRONG_LOGIN);
   }
 

@@ -27,11 +27,15 @@ export interface Outcome {
   events: PresenceEvent[];
 }
 
-/** The names of the control requests (every request but post). */
-export type ControlOp = ControlRequest["op"];
+/** Requests that write to the log like a post, answered once committed (handlers/edits.ts). */
+export type ChangeRequest = Extract<ControlRequest, { op: "edit" | "delete" }>;
+/** Requests answered from the server's state (every request but post, edit and delete). */
+export type AnsweredRequest = Exclude<ControlRequest, ChangeRequest>;
+/** The names of the answered requests. */
+export type ControlOp = AnsweredRequest["op"];
 
 /** The handler of one control operation; those that hash a password answer later (handlers/accounts.ts, SLOW_OPS). */
-export type ControlHandler<K extends ControlOp> = (request: Extract<ControlRequest, { op: K }>, c: HandlerContext) => Outcome | Promise<Outcome>;
+export type ControlHandler<K extends ControlOp> = (request: Extract<AnsweredRequest, { op: K }>, c: HandlerContext) => Outcome | Promise<Outcome>;
 
 /** Some control operations and their handlers: what each family file exports. */
 export type ControlHandlers<K extends ControlOp> = { [P in K]: ControlHandler<P> };

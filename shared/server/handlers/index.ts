@@ -3,20 +3,20 @@
  * operation means adding it to one family's `handlers` (the type below
  * fails until every operation of the wire has one).
  */
-import type { ControlRequest } from "../../protocol/index.js";
 import { handlers as chat } from "./chat.js";
 import { handlers as history } from "./history.js";
 import { handlers as presence } from "./presence.js";
 import { handlers as accounts } from "./accounts.js";
-import type { ControlHandler, ControlHandlers, ControlOp, HandlerContext, Outcome } from "./context.js";
+import type { AnsweredRequest, ControlHandler, ControlHandlers, ControlOp, HandlerContext, Outcome } from "./context.js";
 
 export { post } from "./chat.js";
+export { change, CHANGE_NEEDS_LOGIN } from "./edits.js";
 export { SLOW_OPS } from "./accounts.js";
-export type { HandlerContext, Outcome } from "./context.js";
+export type { AnsweredRequest, ChangeRequest, HandlerContext, Outcome } from "./context.js";
 
 const CONTROL: ControlHandlers<ControlOp> = { ...chat, ...history, ...presence, ...accounts };
 
 /** Answers one control request with its family's handler (a promise for SLOW_OPS). */
-export function answerControl(request: ControlRequest, c: HandlerContext): Outcome | Promise<Outcome> {
+export function answerControl(request: AnsweredRequest, c: HandlerContext): Outcome | Promise<Outcome> {
   return (CONTROL[request.op] as ControlHandler<ControlOp>)(request as never, c);
 }

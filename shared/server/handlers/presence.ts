@@ -1,6 +1,7 @@
 /**
  * Presence operations: `hello` (a session's user and channels, refreshed
- * every presenceMs / 3), `bye`, and `who` (the users of a channel).
+ * every presenceMs / 3), `bye`, and `who` (the users of a channel, since
+ * when, and their last post there).
  */
 import type { HelloAnswer, WhoAnswer } from "../../protocol/index.js";
 import type { ControlHandlers } from "./context.js";
@@ -18,7 +19,7 @@ export const handlers: ControlHandlers<"hello" | "bye" | "who"> = {
   },
   who({ channel }, { presence }) {
     const answer: WhoAnswer = {
-      users: presence.who(channel).map((u) => ({ user: u.user, since: new Date(u.since).toISOString() })),
+      users: presence.who(channel).map((u) => ({ user: u.user, since: new Date(u.since).toISOString(), active: new Date(u.active).toISOString() })),
     };
     return { answer, events: [] };
   },

@@ -5,6 +5,14 @@
  * the way zguide's clonesrv numbers deletions among updates, so every reader
  * of the log replays the same history in the same order.
  *
+ * Edits and deletions are entries of their own (type edit, delete) that
+ * name the message they change by its seq (`target`); they take numbers
+ * like messages, so numbering stays gap-free. An engine keeps what they
+ * imply for reading: a message reads back with its current text (`edited`),
+ * or `deleted` with an empty body, and so do the edits of a deleted
+ * message. Deleting removes the text (the message's and its edits') from
+ * the engine's storage, not only from what it reads back.
+ *
  * The engine owns the numbering (`seq` per channel, `gseq` across all), so a
  * durable engine carries it across restarts and a shared one (a stream) can
  * give it to several servers. Writes are batches and asynchronous; readers of
@@ -12,15 +20,23 @@
  */
 import type { Kind } from "../../protocol/index.js";
 
+/** How an entry is stored: a message, or an edit or deletion of one. */
+export type EntryType = "message" | "edit" | "delete";
+
 /** Fields every entry has. */
 interface EntryBase {
-  /** What the entry is; `kind` already names say/me of a message. */
-  type: string;
+  /** What the entry is; `kind` names say/me of a message. */
+  type: EntryType;
   /** The id of the request that wrote it: a retried request is recognised by it. */
   id: string;
   /** The channel it belongs to, numbered by `seq` there. */
   channel: string;
-  /** When the server received the request, ms since the Unix epoch (the poster's claim is `time`). */
+  /**
+   * When the server received the request, ms since the Unix epoch (the
+   * poster's claim is `time`). An engine keeps receive times nondecreasing
+   * along the log (an earlier clock reading is stored as the previous
+   * entry's), so `since` can find them by bisection.
+   */
   received: number;
 }
 
@@ -35,8 +51,23 @@ export interface MessageEntry extends EntryBase {
   account?: true;
 }
 
-/** Every kind of entry (one so far). */
-export type LogEntry = MessageEntry;
+/**
+ * An edit or deletion of message `target` (a seq of the same channel) by
+ * its account: `body` is the new text, empty for a deletion; `time` is when
+ * the server received it; `kind` repeats `type` so every entry has a kind.
+ */
+export interface ChangeEntry extends EntryBase {
+  type: "edit" | "delete";
+  kind: "edit" | "delete";
+  user: string;
+  time: string;
+  target: number;
+  body: Buffer;
+  account: true;
+}
+
+/** Every kind of entry. */
+export type LogEntry = MessageEntry | ChangeEntry;
 
 /** An entry's place: `seq` in its channel and `gseq` in the whole log, both from 1. */
 export interface Numbers {
@@ -44,8 +75,13 @@ export interface Numbers {
   gseq: number;
 }
 
-/** An entry read back from the log, with its numbers. */
-export type StoredEntry = LogEntry & Numbers;
+/**
+ * An entry read back from the log, with its numbers and what later entries
+ * did to it: a message's `body` is its current text (`edited` when an edit
+ * changed it); a deleted message, or an edit of one, reads `deleted` with
+ * an empty body.
+ */
+export type StoredEntry = LogEntry & Numbers & { edited?: true; deleted?: true };
 
 /** One committed batch, as `onCommitted` listeners get it: `numbers[i]` belongs to `entries[i]`. */
 export interface CommittedBatch {
@@ -85,8 +121,15 @@ export interface EventLog {
   /**
    * Committed entries of a channel (by seq) or of ALL (by gseq): those after
    * `after`, or the newest `limit` when `after` is undefined; oldest first.
+   * With `since` (ms since the Unix epoch), only entries received after it,
+   * the oldest `limit` of them (after `after` when given).
    */
-  read(channel: string, after: number | undefined, limit: number): StoredEntry[];
+  read(channel: string, after: number | undefined, limit: number, since?: number): StoredEntry[];
+  /**
+   * The newest message of a channel that `user`'s account posted (flagged
+   * `account`) and that is not deleted: what an edit without a seq changes.
+   */
+  lastMessage(channel: string, user: string): StoredEntry | undefined;
   close(): Promise<void>;
 }
 
@@ -94,6 +137,27 @@ export interface EventLog {
 export function readRange(head: number, after: number | undefined, limit: number): [number, number] {
   if (after === undefined) return [Math.max(1, head - limit + 1), head];
   return [after + 1, Math.min(head, after + limit)];
+}
+
+/**
+ * The first number in [from, to] whose receive time is after `since`
+ * (to + 1 when none), by bisection over nondecreasing receive times.
+ */
+export function firstReceivedAfter(from: number, to: number, since: number, receivedAt: (n: number) => number): number {
+  let lo = from;
+  let hi = to + 1;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (receivedAt(mid) > since) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The range [from, to] a `since` read covers: from the first received after `since` (and after `after`), at most `limit`. */
+export function sinceRange(head: number, after: number | undefined, limit: number, since: number, receivedAt: (n: number) => number): [number, number] {
+  const from = firstReceivedAfter(Math.max(1, (after ?? 0) + 1), head, since, receivedAt);
+  return [from, Math.min(head, from + limit - 1)];
 }
 
 /** The listeners of one engine's committed tail. */

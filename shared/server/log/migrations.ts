@@ -65,6 +65,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_by_key ON sessions (key);
     `,
   },
+  {
+    version: 3,
+    what: "edits and deletions (issue 13): an edit's or deletion's target seq, a message's latest edit, the deleted mark",
+    /*
+     * target: the seq (in the same channel) an edit or deletion changes, NULL
+     * for a message. edited_by: a message's latest edit (its gseq), whose body
+     * is the current text. deleted: 1 for a deleted message and its edits,
+     * whose bodies are then empty. The partial index finds the edits of a
+     * message when it is deleted, and costs messages nothing.
+     */
+    sql: `
+      ALTER TABLE entries ADD COLUMN target INTEGER;
+      ALTER TABLE entries ADD COLUMN edited_by INTEGER;
+      ALTER TABLE entries ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX entries_by_target ON entries (channel, target) WHERE target IS NOT NULL;
+    `,
+  },
 ];
 
 /** The version this code writes. */

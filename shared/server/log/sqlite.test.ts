@@ -5,12 +5,12 @@
  */
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { ALL } from "../../protocol/limits.js";
-import { logContract, message } from "../../testing/log-contract.js";
+import { change, logContract, message } from "../../testing/log-contract.js";
 import type { EventLog } from "./event-log.js";
 import { LATEST } from "./migrations.js";
 import { openSqliteLog } from "./sqlite.js";
@@ -121,15 +121,16 @@ test("sqlite: a store written before the event log opens with every message, its
     { type: "message", id: "old-3", channel: "dev", user: "amy", time: "2026-02-01T04:00:02.000Z", kind: "say", body: "third 🎉", seq: 2, gseq: 3, received: Date.parse("2026-02-01T04:00:02.000Z") },
   ], "received is the poster's time for messages from before receive times were kept");
   assert.deepEqual(log.lookup("old-2"), { seq: 1, gseq: 2 }, "a retry of an old post is still recognised");
-  assert.deepEqual(await log.appendBatch([message("new-1", "dev"), message("new-2", "ops")]), [{ seq: 3, gseq: 4 }, { seq: 2, gseq: 5 }]);
+  const later = { received: Date.parse("2026-02-01T05:00:00.000Z") }; // receive times never go back along the log
+  assert.deepEqual(await log.appendBatch([message("new-1", "dev", "n1", later), message("new-2", "ops", "n2", { received: later.received + 1 })]), [{ seq: 3, gseq: 4 }, { seq: 2, gseq: 5 }]);
   await log.close();
 
   const check = new Database(file, { readonly: true });
   t.after(() => check.close());
   assert.equal(check.pragma("user_version", { simple: true }), LATEST);
   assert.deepEqual(check.prepare("SELECT gseq, type, received FROM entries WHERE gseq > 3").all(), [
-    { gseq: 4, type: "message", received: message("new-1", "dev").received },
-    { gseq: 5, type: "message", received: message("new-2", "ops").received },
+    { gseq: 4, type: "message", received: later.received },
+    { gseq: 5, type: "message", received: later.received + 1 },
   ]);
 });
 
@@ -144,4 +145,22 @@ test("sqlite: a new file is created at the latest version; a file from a newer s
     name: "UsageError",
     message: `cannot open the store '${file}': it was written by a newer version of the server (schema ${LATEST + 1}; this one knows up to ${LATEST})`,
   });
+});
+
+test("sqlite: a deleted message's text, and its edits', are gone from the file's bytes (.db and -wal), while the log is open and after", async (t) => {
+  const file = tempFile(t);
+  const log = opened(t, file);
+  const mine = { account: true as const };
+  const secrets = ["secret-original-7f3a", "secret-edited-44be", "secret-tail-0d9e"];
+  /* Long enough for overflow pages, which a deletion frees: secure_delete zeroes them. */
+  const long = `${secrets[0]} ${"lorem ipsum ".repeat(1000)} ${secrets[2]}`;
+  await log.appendBatch([message("m1", "dev", long, mine), message("m2", "dev", "kept-text-19c2", mine)]);
+  await log.appendBatch([change("e1", "dev", 1, secrets[1])]);
+  const bytes = () => Buffer.concat([file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
+  for (const s of secrets) assert.ok(bytes().includes(s), `${s} is in the file before the deletion`);
+  await log.appendBatch([change("d1", "dev", 1)]);
+  for (const s of secrets) assert.equal(bytes().includes(s), false, `${s} is gone once deleted`);
+  assert.ok(bytes().includes("kept-text-19c2"));
+  await log.close();
+  for (const s of secrets) assert.equal(bytes().includes(s), false, `${s} is gone after closing`);
 });

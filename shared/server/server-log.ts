@@ -1,0 +1,66 @@
+/**
+ * mc_server --log FILE: the server's own log, one JSON object per line,
+ * written with pino (so every line is valid JSON, strings escaped): logins,
+ * logouts, lockouts, registrations, password changes and unregistrations,
+ * posts, edits and deletions (numbers, channel, user; the text only with
+ * --log-bodies), and refused requests (op, code, and the name the request
+ * gave). A password or a login token is never passed to it; pino's redact
+ * masks fields of those names anyway, should one ever be.
+ *
+ *   {"level":"info","time":"2026-11-22T10:00:00.000Z","event":"post","channel":"dev","seq":3,"gseq":7,"user":"kyle","account":true,"id":"s1-4","msg":"post"}
+ */
+import { pino, type Logger } from "pino";
+import type { LogEntry, Numbers } from "./log/event-log.js";
+
+/** Something that happened to an account (Accounts tells the log). */
+export type AccountEvent =
+  | { event: "register" | "login" | "logout" | "passwd" | "unregister"; user: string }
+  | { event: "lockout"; user: string; ms: number };
+
+/** Where the server reports what it does; every method is a no-op without --log. */
+export interface ServerLog {
+  account(e: AccountEvent): void;
+  /** A committed post, edit or deletion. */
+  entry(e: LogEntry, n: Numbers): void;
+  /** A refused request: its op, the error code, and the name it gave if any. */
+  refused(op: string, code: string, user?: string): void;
+  /** Writes out what is buffered. */
+  close(): Promise<void>;
+}
+
+/** The log of a server without --log. */
+export const NO_LOG: ServerLog = { account() {}, entry() {}, refused() {}, close: async () => {} };
+
+/** Opens (appends to) `file`; with `bodies`, posts and edits carry their text. */
+export function openServerLog(file: string, bodies: boolean): ServerLog {
+  const dest = pino.destination({ dest: file, sync: false, mkdir: true });
+  const logger: Logger = pino({
+    base: undefined,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: ["password", "newPassword", "token"], censor: "[redacted]" },
+  }, dest);
+  return {
+    account(e) {
+      if (e.event === "lockout") logger.warn(e, e.event);
+      else logger.info(e, e.event);
+    },
+    entry(e, n) {
+      const fields: Record<string, unknown> = { event: e.type === "message" ? "post" : e.type, channel: e.channel, seq: n.seq, gseq: n.gseq, user: e.user, id: e.id };
+      if (e.account) fields.account = true;
+      if (e.type !== "message") fields.target = e.target;
+      else fields.kind = e.kind;
+      if (bodies && e.type !== "delete") fields.body = e.body.toString("utf8");
+      logger.info(fields, fields.event as string);
+    },
+    refused(op, code, user) {
+      logger.info(user === undefined ? { event: "refused", op, code } : { event: "refused", op, code, user }, "refused");
+    },
+    close: () => new Promise<void>((resolve) => {
+      logger.flush(() => {
+        dest.end();
+        resolve();
+      });
+    }),
+  };
+}
