@@ -10,7 +10,7 @@ import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { Dealer, Subscriber } from "zeromq";
-import { channelTopic } from "../shared/protocol/index.js";
+import { channelTopic, syncTopic } from "../shared/protocol/index.js";
 import { PATIENCE_MS, startServer, type ServerProc } from "../shared/testing/processes.js";
 import { portsOf, tempStore } from "../shared/testing/chat.js";
 
@@ -59,34 +59,33 @@ async function login(d: Dealer, user: string, password = PASSWORD): Promise<stri
 /** The server's record lines (one per recorded message). */
 const records = (s: ServerProc) => s.out.filter((l) => /^\[\S+ #\d+\] /.test(l));
 
-/** A subscriber to #dev, live once a probe post by `probe` has come through; resolves with the meta frames it receives. */
-async function devSubscriber(t: TestContext, server: ServerProc, d: Dealer) {
+/**
+ * A subscriber to #dev, live once the server has answered its sync
+ * subscription (subscriptions travel in order, so #dev's is live by then);
+ * resolves with the meta frames of the messages it receives.
+ */
+async function devSubscriber(t: TestContext, server: ServerProc) {
   const sub = new Subscriber({ linger: 0 });
   sub.subscribe(channelTopic("dev"));
+  sub.subscribe(syncTopic("accounts-test"));
   sub.connect(server.pub!);
   t.after(() => void (sub.closed || sub.close()));
   const metas: string[] = [];
   let heard: (() => void) | undefined;
+  let synced!: () => void;
+  const live = new Promise<void>((resolve) => (synced = resolve));
   void (async () => {
     try {
-      for await (const [, meta] of sub) {
-        metas.push(meta!.toString("utf8"));
+      for await (const [topic, meta] of sub) {
+        if (topic![0] === 0) synced();
+        else metas.push(meta!.toString("utf8"));
         heard?.();
       }
     } catch {
       /* closed */
     }
   })();
-  /* Slow joiner: probe until one arrives. */
-  for (let i = 0; metas.length === 0; i++) {
-    assert.ok(i < PATIENCE_MS / 100, "the subscriber never heard a probe");
-    answer(await post(d, `probe-${i}`, "probe", "probe"));
-    await new Promise<void>((resolve) => {
-      heard = resolve;
-      setTimeout(resolve, 100);
-    });
-  }
-  await server.line(/^\[dev #\d+\] probe: probe /);
+  await live;
   /** Waits until a message whose meta matches `pattern` arrives. */
   const until = async (pattern: RegExp) => {
     while (!metas.some((m) => pattern.test(m))) await new Promise<void>((resolve) => (heard = resolve));
@@ -186,7 +185,7 @@ test("a lock holds across a reconnect and, with --store, across a restart; so do
 test("posts and hellos under a registered name need its login: without a token, with a malformed, unknown or revoked token each is refused and nothing is recorded or published; a logged-in post is the account's whatever its user frame says", async (t) => {
   const server = await startServer(t, SERVER);
   const d = dealer(t, server);
-  const sub = await devSubscriber(t, server, d);
+  const sub = await devSubscriber(t, server);
   answer(await control(d, "register", { user: "Kyle", password: PASSWORD }));
   const revoked = await login(d, "kyle");
   answer(await control(d, "logout", { token: revoked }));
@@ -204,17 +203,17 @@ test("posts and hellos under a registered name need its login: without a token, 
   assert.deepEqual(await control(d, "hello", { session: "s9", user: "kyle", channels: ["dev"] }), required("kyle"));
   assert.deepEqual(answer(await control(d, "who", { channel: "dev" })), { users: [] }, "refused hellos change no presence");
 
-  assert.deepEqual(await post(d, "mine", "bob", "from the account", token), ["ok", "2", "2"]);
+  assert.deepEqual(await post(d, "mine", "bob", "from the account", token), ["ok", "1", "1"]);
   const hello = answer(await control(d, "hello", { session: "s10", user: "bob", channels: ["dev"], token }));
   assert.equal(hello.accounts, "open");
   const who = answer(await control(d, "who", { channel: "dev" })) as unknown as { users: { user: string }[] };
   assert.deepEqual(who.users.map((u) => u.user), ["Kyle"], "a logged-in hello is the account's");
-  assert.deepEqual(await post(d, "free", "amy", "a free name"), ["ok", "3", "3"]);
+  assert.deepEqual(await post(d, "free", "amy", "a free name"), ["ok", "2", "2"]);
 
-  await server.line(/^\[dev #3\] amy: a free name /);
-  assert.deepEqual(records(server).map((l) => l.replace(/ \(.*\)$/, "")), ["[dev #1] probe: probe", "[dev #2] Kyle: from the account", "[dev #3] amy: a free name"]);
+  await server.line(/^\[dev #2\] amy: a free name /);
+  assert.deepEqual(records(server).map((l) => l.replace(/ \(.*\)$/, "")), ["[dev #1] Kyle: from the account", "[dev #2] amy: a free name"]);
   await sub.until(/ amy /);
-  assert.deepEqual(sub.metas.slice(1).map((m) => m.split(" ").slice(4).filter((f) => f !== TIME)), [["mine", "Kyle", "account"], ["free", "amy"]]);
+  assert.deepEqual(sub.metas.map((m) => m.split(" ").slice(4).filter((f) => f !== TIME)), [["mine", "Kyle", "account"], ["free", "amy"]]);
   const history = answer(await control(d, "history", { channel: "dev", limit: 2 })) as unknown as { messages: Record<string, unknown>[] };
   assert.deepEqual(history.messages.map((m) => [m.user, m.account]), [["Kyle", true], ["amy", undefined]]);
 });
