@@ -10,6 +10,7 @@ import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { Dealer, Subscriber } from "zeromq";
+import { answer as answerJson, ask, control, dealer } from "../shared/testing/raw-client.js";
 import { channelTopic, syncTopic } from "../shared/protocol/index.js";
 import { PATIENCE_MS, startServer, type ServerProc } from "../shared/testing/processes.js";
 import { portsOf, tempStore } from "../shared/testing/chat.js";
@@ -22,31 +23,7 @@ const PASSWORD = "correct horse battery staple";
 const TOKEN = /^[0-9a-f]{64}$/;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A DEALER in the test, speaking like a hand-made client; closed when the test ends. */
-function dealer(t: TestContext, server: ServerProc): Dealer {
-  const d = new Dealer({ linger: 0, sendTimeout: PATIENCE_MS, receiveTimeout: PATIENCE_MS });
-  d.connect(server.post);
-  t.after(() => void (d.closed || d.close()));
-  return d;
-}
-
-/** One request and its reply as text; a slow-down is waited out and the request sent again, as clients do. */
-async function ask(d: Dealer, frames: (string | Buffer)[]): Promise<string[]> {
-  for (;;) {
-    await d.send(["", ...frames]);
-    const [, ...reply] = await d.receive();
-    const text = reply.map((f) => f.toString("utf8"));
-    if (text[1] !== "slow-down") return text;
-    await sleep(Number(text[3]));
-  }
-}
-
-const control = (d: Dealer, op: string, body: object) => ask(d, [op, JSON.stringify(body)]);
-const answer = (reply: string[]) => {
-  assert.equal(reply[0], "ok", reply.join(" | "));
-  return JSON.parse(reply[1]!) as Record<string, string>;
-};
+const answer = (reply: string[]) => answerJson(reply) as Record<string, string>;
 const post = (d: Dealer, id: string, user: string, body: string, token?: string) =>
   ask(d, ["post", id, "dev", user, TIME, "say", body, ...(token === undefined ? [] : [token])]);
 

@@ -14,6 +14,7 @@ import { Dealer, Subscriber } from "zeromq";
 import { channelTopic, decodeAnswer, decodePublication, syncTopic, type ChatMessage, type HistoryAnswer } from "../shared/protocol/index.js";
 import { PATIENCE_MS, startServer, type ServerProc } from "../shared/testing/processes.js";
 import { tempStore } from "../shared/testing/chat.js";
+import { answer, ask, control, dealer } from "../shared/testing/raw-client.js";
 
 const SERVER = "part4/mc_server.js";
 const PASSWORD = "correct horse battery staple";
@@ -21,29 +22,6 @@ const NOW = () => new Date().toISOString();
 const HOUR = 3_600_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function dealer(t: TestContext, server: ServerProc): Dealer {
-  const d = new Dealer({ linger: 0, sendTimeout: PATIENCE_MS, receiveTimeout: PATIENCE_MS });
-  d.connect(server.post);
-  t.after(() => void (d.closed || d.close()));
-  return d;
-}
-
-async function ask(d: Dealer, frames: (string | Buffer)[]): Promise<string[]> {
-  for (;;) {
-    await d.send(["", ...frames]);
-    const [, ...reply] = await d.receive();
-    const text = reply.map((f) => f.toString("utf8"));
-    if (text[1] !== "slow-down") return text;
-    await sleep(Number(text[3]));
-  }
-}
-
-const control = (d: Dealer, op: string, body: object) => ask(d, [op, JSON.stringify(body)]);
-const answer = (reply: string[]) => {
-  assert.equal(reply[0], "ok", reply.join(" | "));
-  return JSON.parse(reply[1]!) as Record<string, unknown>;
-};
 let ids = 0;
 const post = (d: Dealer, user: string, body: string, token?: string, time = NOW()) =>
   ask(d, ["post", `p${++ids}`, "dev", user, time, "say", body, ...(token === undefined ? [] : [token])]);

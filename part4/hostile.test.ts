@@ -14,6 +14,7 @@ import fc from "fast-check";
 import { encodePost } from "../shared/protocol/index.js";
 import { MAX_FRAME_BYTES } from "../shared/protocol/limits.js";
 import { PATIENCE_MS, run, runToExit, startServer, TIME, type ServerProc } from "../shared/testing/processes.js";
+import { dealer } from "../shared/testing/raw-client.js";
 import { mutated, validRequest } from "../shared/testing/wire-arbitraries.js";
 
 const SERVER = "part4/mc_server.js";
@@ -46,14 +47,6 @@ async function tcp(t: TestContext, port: string, data: Buffer, options: { halfCl
   await new Promise<void>((resolve) => socket.on("connect", resolve));
   await new Promise<void>((resolve) => (options.halfClose ? socket.end(data, resolve) : socket.write(data, () => resolve())));
   return { socket, closed };
-}
-
-/** A DEALER in the test process, speaking to the server like a hand-made client; closed when the test ends. */
-function dealer(t: TestContext, server: ServerProc): Dealer {
-  const d = new Dealer({ linger: 0, sendTimeout: PATIENCE_MS, receiveTimeout: PATIENCE_MS });
-  d.connect(server.post);
-  t.after(() => void (d.closed || d.close()));
-  return d;
 }
 
 /** Sends one request (with the empty delimiter a REQ socket would add) and returns the reply's frames as text. */
