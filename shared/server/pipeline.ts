@@ -125,7 +125,7 @@ export class Pipeline {
   }
 
   private post(envelope: Buffer[], p: PostFrames, now: number, user: string, account: boolean): void {
-    const { log, limiter } = this.o;
+    const { log } = this.o;
     if (!this.o.features.multiChannel && p.channel !== DEFAULT_CHANNEL) {
       this.reply(envelope, encodeError("no-channels",
         `this server has one channel, ${DEFAULT_CHANNEL}; channels need part 4's mc_server`));
@@ -139,12 +139,7 @@ export class Pipeline {
       return;
     }
 
-    const wait = limiter.rate > 0 ? limiter.take(envelope[0]!.toString("latin1"), now) : 0;
-    if (wait > 0) {
-      this.reply(envelope, encodeError("slow-down",
-        `too many messages: at most ${limiter.rate} a second (bursts of ${limiter.burst}); retry in ${wait} ms`, wait));
-      return;
-    }
+    if (this.overRate(envelope, now)) return;
     this.enqueue(envelope, post(p, now, user, account));
   }
 
@@ -169,7 +164,7 @@ export class Pipeline {
    * log and the batches not yet committed, then appended like a post.
    */
   private change(envelope: Buffer[], r: ChangeRequest, now: number): void {
-    const { log, limiter } = this.o;
+    const { log } = this.o;
     if (r.token === undefined) throw new Refusal("auth-required", CHANGE_NEEDS_LOGIN);
     const user = this.o.accounts.userOf(r.token, now);
     if (!this.o.features.multiChannel && r.channel !== DEFAULT_CHANNEL) {
@@ -182,12 +177,7 @@ export class Pipeline {
       this.reply(envelope, ack(log.read(ALL, known.gseq - 1, 1)[0]!, known));
       return;
     }
-    const wait = limiter.rate > 0 ? limiter.take(envelope[0]!.toString("latin1"), now) : 0;
-    if (wait > 0) {
-      this.reply(envelope, encodeError("slow-down",
-        `too many messages: at most ${limiter.rate} a second (bursts of ${limiter.burst}); retry in ${wait} ms`, wait));
-      return;
-    }
+    if (this.overRate(envelope, now)) return;
     const pending = [...(this.committing?.entries ?? []), ...(this.open?.entries ?? [])];
     this.enqueue(envelope, change(r, user, now, log, pending));
   }
@@ -232,6 +222,16 @@ export class Pipeline {
     const b = this.open ?? this.committing;
     if (b) b.replies.push([...envelope, ...frames]);
     else this.o.replies.send([...envelope, ...frames]);
+  }
+
+  /** Whether the client is over its rate of posts (edits and deletions count too); if so it is told when to retry. */
+  private overRate(envelope: Buffer[], now: number): boolean {
+    const { limiter } = this.o;
+    const wait = limiter.rate > 0 ? limiter.take(envelope[0]!.toString("latin1"), now) : 0;
+    if (wait === 0) return false;
+    this.reply(envelope, encodeError("slow-down",
+      `too many messages: at most ${limiter.rate} a second (bursts of ${limiter.burst}); retry in ${wait} ms`, wait));
+    return true;
   }
 
   /** Whether post `id` is in batch `b`; if so its retry is answered with it, after the replies before it. */
