@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Request } from "zeromq";
+import { request } from "../shared/testing/raw-client.js";
 import { encodePost } from "../shared/protocol/index.js";
 import { run, runToExit, startServer, TIME, type ServerProc } from "../shared/testing/processes.js";
 import { assertPosted } from "../shared/testing/chat.js";
@@ -15,17 +15,6 @@ async function client(t: TestContext, server: ServerProc, channel: string, name:
   return c;
 }
 
-/** Sends one request on a fresh REQ socket and returns the reply frames as text. */
-async function request(endpoint: string, frames: string[]): Promise<string[]> {
-  const req = new Request({ linger: 0, receiveTimeout: 10_000 });
-  req.connect(endpoint);
-  try {
-    await req.send(frames);
-    return (await req.receive()).map((f) => f.toString());
-  } finally {
-    req.close();
-  }
-}
 
 test("a client sees only its own channel, by exact name: dev never gets devops, nor the reverse", async (t) => {
   const server = await startServer(t, SERVER);

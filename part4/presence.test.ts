@@ -5,21 +5,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Request, Subscriber } from "zeromq";
+import { Subscriber } from "zeromq";
+import { request } from "../shared/testing/raw-client.js";
 import { runToExit, startServer, type ServerProc } from "../shared/testing/processes.js";
 import { clientArgs, CLIENT, follow, portsOf, SERVER, tempStore } from "../shared/testing/chat.js";
 
-/** Sends one request on a fresh REQ socket and returns the reply frames as text. */
-async function request(endpoint: string, frames: string[]): Promise<string[]> {
-  const req = new Request({ linger: 0, receiveTimeout: 10_000 });
-  req.connect(endpoint);
-  try {
-    await req.send(frames);
-    return (await req.receive()).map((f) => f.toString());
-  } finally {
-    req.close();
-  }
-}
 
 const ask = async (s: ServerProc, op: string, body: object) => {
   const [status, json] = await request(s.post, [op, JSON.stringify(body)]);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { TestContext } from "node:test";
-import { Dealer } from "zeromq";
+import { Dealer, Request } from "zeromq";
 import { PATIENCE_MS, type ServerProc } from "./processes.js";
 
 /** A DEALER connected to the server's post port; closed when the test ends. */
@@ -35,4 +35,16 @@ export const control = (d: Dealer, op: string, body: object) => ask(d, [op, JSON
 export function answer(reply: string[]): Record<string, unknown> {
   assert.equal(reply[0], "ok", reply.join(" | "));
   return JSON.parse(reply[1]!) as Record<string, unknown>;
+}
+
+/** Sends one request on a fresh REQ socket and returns the reply frames as text. */
+export async function request(endpoint: string, frames: string[]): Promise<string[]> {
+  const req = new Request({ linger: 0, receiveTimeout: 10_000 });
+  req.connect(endpoint);
+  try {
+    await req.send(frames);
+    return (await req.receive()).map((f) => f.toString());
+  } finally {
+    req.close();
+  }
 }
