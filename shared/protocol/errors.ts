@@ -18,7 +18,10 @@ export type ErrorCode =
   | "locked" // too many failed logins in a row: refused until the lock ends (retry-after frame)
   | "name-taken" // /register with a name that already has an account
   | "not-yours" // an edit or deletion of someone else's message (or a free name's)
-  | "not-found"; // an edit or deletion of a message that does not exist, is not a message, or is deleted
+  | "not-found" // an edit or deletion of a message that does not exist, is not a message, or is deleted;
+  //               a private message to a user or group that does not exist (or a group one is not in)
+  | "not-member" // a message or request about a group one is not a member (or not the owner) of
+  | "too-many"; // a limit on counts: group members, groups owned, watches, an inbox full of unread items
 
 /** A frame or field failed validation while decoding. */
 export class CodecError extends ChatError {

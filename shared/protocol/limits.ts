@@ -42,3 +42,16 @@ export const SESSIONS_MAX = 10_000;
  * bodies of BODY_MAX_BYTES, each escaped in JSON, stays well under it.
  */
 export const ANSWER_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Most members of a group, its owner included. */
+export const GROUP_MAX_MEMBERS = 256;
+/** Most inbox items (private messages, alerts, group notices) in one inbox answer. */
+export const INBOX_BATCH = 100;
+/** Longest an inbox request may be held by the server waiting for something to arrive, in ms. */
+export const INBOX_WAIT_MAX_MS = 30_000;
+/** Most items an account's inbox keeps undelivered; past it, messages to the account are refused. */
+export const INBOX_MAX_UNREAD = 10_000;
+/** Most watched keywords, and most followed users, per account. */
+export const ALERTS_MAX = 50;
+/** Most groups one account may own. */
+export const GROUPS_OWNED_MAX = 100;

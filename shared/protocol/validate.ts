@@ -17,7 +17,7 @@ import { CodecError } from "./errors.js";
 const NAME = /^[^\p{Z}\p{Cc}\p{Cf}\p{Cs}]+$/u;
 
 /** Throws unless `name` is a valid user or channel name in NFC form. */
-export function checkName(field: "user" | "channel", name: string): string {
+export function checkName(field: "user" | "channel" | "group" | "to" | "with" | "keyword", name: string): string {
   if (name.length === 0) throw new CodecError(field, "is empty");
   if (!NAME.test(name)) {
     throw new CodecError(field, "contains whitespace, control or invisible characters");
@@ -143,4 +143,20 @@ export function checkBody(body: string): string {
   if (LONE_SURROGATE.test(body)) throw new CodecError("body", "is not valid Unicode");
   checkBodyBytes(Buffer.from(body, "utf8"));
   return body;
+}
+
+/** Throws unless `name` can name a group: a name (checkName) that is not ALL in any spelling. */
+export function checkGroup(name: string, field: "group" | "to" | "with" = "group"): string {
+  checkName(field, name);
+  if (name.toUpperCase() === ALL) throw new CodecError(field, `'${name}' is reserved for the view of every channel`);
+  return name;
+}
+
+/**
+ * Throws unless `keyword` can be watched: one word, 1..32 characters, no
+ * whitespace or control characters (checkName's rules), matched whole and
+ * case-insensitively against channel messages.
+ */
+export function checkKeyword(keyword: string): string {
+  return checkName("keyword", keyword);
 }

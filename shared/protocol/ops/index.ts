@@ -14,6 +14,8 @@ import { history } from "./history.js";
 import { bye, hello, who } from "./presence.js";
 import { login, logout, passwd, register, unregister, whoami } from "./accounts.js";
 import { edit, remove } from "./edits.js";
+import { conversation, group, groups, inbox, msg } from "./conversations.js";
+import { alerts } from "./alerts.js";
 import type { ControlOp } from "./control-op.js";
 
 export * from "./chat.js";
@@ -21,10 +23,15 @@ export * from "./history.js";
 export * from "./presence.js";
 export * from "./accounts.js";
 export * from "./edits.js";
+export * from "./conversations.js";
+export * from "./alerts.js";
 export type { ControlOp } from "./control-op.js";
 
 /** The control operations, by the name in their first frame. */
-export const CONTROL_OPS = { history, hello, bye, who, channels, register, login, logout, passwd, whoami, unregister, edit, delete: remove } as const;
+export const CONTROL_OPS = {
+  history, hello, bye, who, channels, register, login, logout, passwd, whoami, unregister, edit, delete: remove,
+  msg, inbox, conversation, group, groups, alerts,
+} as const;
 
 type Ops = typeof CONTROL_OPS;
 /** The name of a control operation. */
