@@ -2,7 +2,8 @@
  * The chat server every part runs, wired together: a ROUTER socket takes
  * requests into the pipeline, which writes posts to the event log; the
  * fan-out publishes what the log commits on an XPUB socket, and the record
- * printer writes one line per committed message. Part 1 runs it without the
+ * printer writes one line per committed message, and alerts go to the
+ * accounts a committed message matches. Part 1 runs it without the
  * XPUB, parts 2 and 3 with it and one channel, part 4 with channels (and
  * optionally a durable log, CURVE and other limits).
  *
@@ -20,6 +21,10 @@ import { Accounts, type AccountsMode } from "./accounts/accounts.js";
 import { MemoryAccountStore } from "./accounts/memory-store.js";
 import { Hasher, type HasherOptions } from "./accounts/passwords.js";
 import type { AccountStore } from "./accounts/store.js";
+import { accountKey } from "./accounts/names.js";
+import { Alerts } from "./alerts/alerts.js";
+import { alertDelivery, type AlertSink } from "./alerts/delivery.js";
+import type { WatchStore } from "./alerts/store.js";
 import { Fanout } from "./fanout.js";
 import type { EventLog } from "./log/event-log.js";
 import { MemoryLog } from "./log/memory.js";
@@ -45,6 +50,10 @@ export interface ServerOptions {
   burst?: number;
   /** Where accounts live; a new MemoryAccountStore by default (mc_server --store: the store file's). */
   accountStore?: AccountStore | undefined;
+  /** What accounts watch and follow; a new MemoryWatchStore by default (mc_server --store: the store file's). */
+  watchStore?: WatchStore | undefined;
+  /** Where alerts are delivered (accounts' inboxes); without it nothing is matched. */
+  alertSink?: AlertSink | undefined;
   /** "open" (default): free names post as before, registered ones need their login; "required": every client logs in. */
   accountsMode?: AccountsMode;
   /** Wrong passwords in a row before a name is locked (default 3), and how long (default 10 s). */
@@ -84,6 +93,7 @@ export interface ChatServer {
   /** Where it records messages: read it, or append to it to have the fan-out publish. */
   readonly log: EventLog;
   readonly accounts: Accounts;
+  readonly alerts: Alerts;
   /** Commits what is pending, closes the sockets, then the log. */
   close(): Promise<void>;
 }
@@ -137,6 +147,8 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
       if (e.type === "message") presence.posted(e.user, e.channel, e.received);
     }
   });
+  const alerts = new Alerts(options.watchStore);
+  const stopAlerts = options.alertSink ? log.onCommitted(alertDelivery(alerts, options.alertSink)) : () => {};
   const limiter = new RateLimiter(options.rate ?? 200, options.burst ?? 400);
   const accounts = new Accounts({
     store: options.accountStore ?? new MemoryAccountStore(),
@@ -145,11 +157,14 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     attempts: options.loginAttempts ?? 3,
     lockoutMs: options.lockoutMs ?? 10_000,
     sessionMs: options.sessionMs ?? 30 * 86_400_000,
-    onEvent: (e) => serverLog.account(e),
+    onEvent: (e) => {
+      serverLog.account(e);
+      if (e.event === "unregister") alerts.forget(accountKey(e.user));
+    },
   });
   const authLimiter = new RateLimiter(options.authRate ?? 2, options.authBurst ?? 10);
   const pipeline = new Pipeline({
-    log, features, presence, limiter, accounts, authLimiter, heartbeatMs, presenceMs,
+    log, features, presence, limiter, accounts, alerts, authLimiter, heartbeatMs, presenceMs,
     replies: new SendQueue(router, (err) => onError(`could not send a reply: ${String(err)}`)),
     announce: (events) => fanout?.presence(events),
     onError,
@@ -181,11 +196,13 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     pubEndpoint: xpub?.lastEndpoint ?? undefined,
     log,
     accounts,
+    alerts,
     async close() {
       clearInterval(timer);
       await pipeline.drain();
       printer.flush();
       stopPrinting();
+      stopAlerts();
       fanout?.stop();
       closeAll();
       await Promise.all(loops);

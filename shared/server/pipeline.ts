@@ -40,6 +40,7 @@ import type { PartFeatures } from "../parts.js";
 import type { SendQueue } from "../transport/send-queue.js";
 import { answerControl, change, CHANGE_NEEDS_LOGIN, post, SLOW_OPS, type AnsweredRequest, type ChangeRequest, type Outcome } from "./handlers/index.js";
 import type { Accounts } from "./accounts/accounts.js";
+import type { Alerts } from "./alerts/alerts.js";
 import { Refusal, STALE_LOGIN } from "./accounts/refusal.js";
 import { Batch, PostSlot, type Message } from "./batch.js";
 import type { EventLog, LogEntry, Numbers } from "./log/event-log.js";
@@ -53,6 +54,7 @@ export interface PipelineOptions {
   presence: PresenceTable;
   limiter: RateLimiter;
   accounts: Accounts;
+  alerts: Alerts;
   /** Password requests per client (register, login, passwd, unregister). */
   authLimiter: RateLimiter;
   heartbeatMs: number;
@@ -197,9 +199,9 @@ export class Pipeline {
     }
     const client = envelope[0]!.toString("latin1");
     this.busy.set(client, []);
-    const { log, presence, accounts, heartbeatMs, presenceMs } = this.o;
+    const { log, presence, accounts, alerts, heartbeatMs, presenceMs } = this.o;
     const done = Promise.resolve()
-      .then(() => answerControl(request, { log, presence, accounts, heartbeatMs, presenceMs, now }))
+      .then(() => answerControl(request, { log, presence, accounts, alerts, heartbeatMs, presenceMs, now }))
       .then(({ answer }) => encodeControlAnswer(answer), (err) => this.refusal(err, about(undefined, request)))
       .then((frames) => {
         this.slow.delete(done);
@@ -250,9 +252,9 @@ export class Pipeline {
 
   /** The reply to a control request, answered from the log as it is now. */
   private answer(envelope: Buffer[], request: AnsweredRequest): Message {
-    const { log, presence, accounts, heartbeatMs, presenceMs } = this.o;
+    const { log, presence, accounts, alerts, heartbeatMs, presenceMs } = this.o;
     try {
-      const { answer, events } = answerControl(request, { log, presence, accounts, heartbeatMs, presenceMs, now: Date.now() }) as Outcome;
+      const { answer, events } = answerControl(request, { log, presence, accounts, alerts, heartbeatMs, presenceMs, now: Date.now() }) as Outcome;
       this.o.announce(events);
       return [...envelope, ...encodeControlAnswer(answer)];
     } catch (err) {
