@@ -30,9 +30,12 @@ export function alertDelivery(alerts: Alerts, sink: AlertSink): (batch: Committe
       const matches = alerts.match({ channel: e.channel, user: e.user, body });
       if (matches.length === 0) continue;
       const { seq, gseq } = numbers[i]!;
+      const { channel, user, kind, time } = e;
       for (const m of matches) {
-        const why = m.author === undefined ? { keyword: m.keyword } : { author: m.author };
-        const item: Alert = { type: "alert", ...why, channel: e.channel, seq, gseq, from: e.user, kind: e.kind, time: e.time, body };
+        /* Literals rather than spreads: a message that alerts a thousand accounts builds a thousand of these. */
+        const item: Alert = m.author === undefined
+          ? { type: "alert", keyword: m.keyword, channel, seq, gseq, from: user, kind, time, body }
+          : { type: "alert", author: m.author, channel, seq, gseq, from: user, kind, time, body };
         sink.deliver(m.key, item);
       }
     }

@@ -26,8 +26,12 @@ const WORD_CHAR = /[\p{L}\p{M}\p{N}\p{Pc}]/u;
 /** One word of a folded text; lastIndex is the caller's. */
 export const WORD = /[\p{L}\p{M}\p{N}\p{Pc}]+/gu;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Folds text for comparison (see above); the keys of watched keywords and the text they are looked for in. */
 export function fold(text: string): string {
+  /* ASCII is in NFC and lower-casing folds it whole: a sixth of the time of the full fold. */
+  if (ASCII.test(text)) return text.toLowerCase();
   const folded = accountKey(text);
   return folded.includes("\u2019") ? folded.replaceAll("\u2019", "'") : folded;
 }
