@@ -5,8 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
+import { accountKey } from "../accounts/names.js";
 import { Matcher } from "./matcher.js";
-import { parseKeyword } from "./words.js";
+import { fold, parseKeyword } from "./words.js";
 
 /** A matcher where each [account, keyword, channel?] is watched. */
 function matcher(...watches: [string, string, string?][]): Matcher {
@@ -114,4 +116,9 @@ test("many watchers of one word are all alerted; a message is found through its 
   const found = m.match(msg("word7 and word999 deploy"));
   assert.equal(found.length, 1002);
   assert.deepEqual(found.slice(0, 2).map((a) => a.key), ["u7", "u999"]);
+});
+
+test("folding ASCII by lower-casing alone agrees with the full fold, and folding twice changes nothing", () => {
+  fc.assert(fc.property(fc.string({ unit: "binary-ascii" }), (s) => fold(s) === accountKey(s)));
+  fc.assert(fc.property(fc.string({ unit: "grapheme" }), (s) => fold(fold(s)) === fold(s)));
 });
