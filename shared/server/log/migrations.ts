@@ -132,6 +132,26 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   /* ---- end of alerts --------------------------------------------------------- */
+  /* ---- files (issue 14): version 6 ------------------------------------------ */
+  {
+    version: 6,
+    what: "files (issue 14): file offers (sender, recipient, name, size, SHA-256, when made and when they expire); the bytes are files in --files",
+    /*
+     * id is the offer's number (/get 7); the next one is meta's
+     * 'file_offer_next', so a number is never reused. from_key and to_key
+     * are folded keys (names.ts; a channel's name as is), from_user and
+     * to_name the spellings shown; kind is account, group or channel.
+     * Times are ms since the Unix epoch. It touches no other table, so it
+     * applies after whichever migrations land before it.
+     */
+    sql: `
+      CREATE TABLE IF NOT EXISTS file_offers (
+        id INTEGER PRIMARY KEY, from_key TEXT NOT NULL, from_user TEXT NOT NULL, to_name TEXT NOT NULL, to_key TEXT NOT NULL,
+        kind TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS file_offers_by_sha256 ON file_offers (sha256);
+    `,
+  },
+  /* ---- end of files ------------------------------------------------------------ */
 ];
 
 /** The version this code writes. */
