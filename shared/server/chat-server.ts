@@ -20,6 +20,10 @@ import { Accounts, type AccountsMode } from "./accounts/accounts.js";
 import { MemoryAccountStore } from "./accounts/memory-store.js";
 import { Hasher, type HasherOptions } from "./accounts/passwords.js";
 import type { AccountStore } from "./accounts/store.js";
+import { accountKey } from "./accounts/names.js";
+import { conversations as openConversations, type Conversations } from "./conversations/index.js";
+import { MemoryConversationStore } from "./conversations/memory-store.js";
+import type { ConversationStore } from "./conversations/store.js";
 import { Fanout } from "./fanout.js";
 import type { EventLog } from "./log/event-log.js";
 import { MemoryLog } from "./log/memory.js";
@@ -45,6 +49,8 @@ export interface ServerOptions {
   burst?: number;
   /** Where accounts live; a new MemoryAccountStore by default (mc_server --store: the store file's). */
   accountStore?: AccountStore | undefined;
+  /** Where private and group conversations and inboxes live; a new MemoryConversationStore by default (--store: the file's). */
+  conversationStore?: ConversationStore | undefined;
   /** "open" (default): free names post as before, registered ones need their login; "required": every client logs in. */
   accountsMode?: AccountsMode;
   /** Wrong passwords in a row before a name is locked (default 3), and how long (default 10 s). */
@@ -84,6 +90,8 @@ export interface ChatServer {
   /** Where it records messages: read it, or append to it to have the fan-out publish. */
   readonly log: EventLog;
   readonly accounts: Accounts;
+  /** Private and group conversations; `conversations.inboxes.deliver` is how anything reaches an account privately. */
+  readonly conversations: Conversations;
   /** Commits what is pending, closes the sockets, then the log. */
   close(): Promise<void>;
 }
@@ -138,18 +146,36 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     }
   });
   const limiter = new RateLimiter(options.rate ?? 200, options.burst ?? 400);
+  const accountStore = options.accountStore ?? new MemoryAccountStore();
+  const conversations = openConversations(options.conversationStore ?? new MemoryConversationStore(), accountStore, (m) => serverLog.message(m));
   const accounts = new Accounts({
-    store: options.accountStore ?? new MemoryAccountStore(),
+    store: accountStore,
+    /* Groups and accounts share one namespace. */
+    reserved: (key) => conversations.groups.has(key),
     hasher: new Hasher(options.hashing),
     mode: options.accountsMode ?? "open",
     attempts: options.loginAttempts ?? 3,
     lockoutMs: options.lockoutMs ?? 10_000,
     sessionMs: options.sessionMs ?? 30 * 86_400_000,
-    onEvent: (e) => serverLog.account(e),
+    onEvent: (e) => {
+      serverLog.account(e);
+      /*
+       * A login that ended: the account's held inbox requests are answered
+       * now (auth-failed, their token being checked again), not at the end
+       * of their wait. An unregistered account leaves its groups, and its
+       * inbox goes.
+       */
+      if (e.event === "unregister") {
+        conversations.groups.removeAccount(accountKey(e.user), e.user, Date.now());
+        conversations.inboxes.remove(accountKey(e.user));
+      } else if (e.event === "logout" || e.event === "passwd") {
+        conversations.inboxes.wake(accountKey(e.user));
+      }
+    },
   });
   const authLimiter = new RateLimiter(options.authRate ?? 2, options.authBurst ?? 10);
   const pipeline = new Pipeline({
-    log, features, presence, limiter, accounts, authLimiter, heartbeatMs, presenceMs,
+    log, features, presence, limiter, accounts, conversations, authLimiter, heartbeatMs, presenceMs,
     replies: new SendQueue(router, (err) => onError(`could not send a reply: ${String(err)}`)),
     announce: (events) => fanout?.presence(events),
     onError,
@@ -181,6 +207,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     pubEndpoint: xpub?.lastEndpoint ?? undefined,
     log,
     accounts,
+    conversations,
     async close() {
       clearInterval(timer);
       await pipeline.drain();

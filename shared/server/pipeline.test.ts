@@ -17,6 +17,8 @@ import { RateLimiter } from "./rate-limiter.js";
 import { Accounts } from "./accounts/accounts.js";
 import { MemoryAccountStore } from "./accounts/memory-store.js";
 import { Hasher } from "./accounts/passwords.js";
+import { conversations } from "./conversations/index.js";
+import { MemoryConversationStore } from "./conversations/memory-store.js";
 
 const TIME = "2026-01-31T22:00:00.000Z";
 
@@ -36,7 +38,7 @@ function setup(log: MemoryLog = new MemoryLog(), rate = 0, burst = 1, accounts =
   const socket = { closed: false, send: async (m: (Buffer | string)[]) => void sent.push(m.map(String)) };
   const pipeline = new Pipeline({
     log, features: PARTS[4], presence: new PresenceTable(30_000), limiter: new RateLimiter(rate, burst),
-    accounts, authLimiter: new RateLimiter(0, 1),
+    accounts, conversations: conversations(new MemoryConversationStore(), accounts.store), authLimiter: new RateLimiter(0, 1),
     heartbeatMs: 1000, presenceMs: 30_000, replies: new SendQueue(socket), announce: () => {}, onError: (s) => errors.push(s),
   });
   const published: string[] = [];

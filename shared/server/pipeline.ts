@@ -11,6 +11,11 @@
  *   is recognised first and answered with its original numbers, at no cost.
  *   Password requests (register, login, passwd, unregister) have a rate of
  *   their own per client, and a bounded queue for their hashing.
+ * Private and group messages (msg) go through identity (a login only),
+ *   the retry check (by the sender's id) and the same rate as posts, then
+ *   their handler; they are stored in the conversation store, never the
+ *   log, and reach their readers only as answers to inbox requests, which
+ *   InboxPolls answers at once or holds (inbox-polls.ts).
  * handler: the operation's family in handlers/ makes the answer, presence
  *   events and log entries. Edits and deletions (handlers/edits.ts) write
  *   entries like posts: their own login decides whose messages they may
@@ -38,8 +43,12 @@ import { printable } from "../protocol/fields.js";
 import { ALL, DEFAULT_CHANNEL } from "../protocol/limits.js";
 import type { PartFeatures } from "../parts.js";
 import type { SendQueue } from "../transport/send-queue.js";
-import { answerControl, change, CHANGE_NEEDS_LOGIN, post, SLOW_OPS, type AnsweredRequest, type ChangeRequest, type Outcome } from "./handlers/index.js";
+import { answerControl, asker, change, CHANGE_NEEDS_LOGIN, post, SLOW_OPS, type AnsweredRequest, type ChangeRequest, type HandlerContext, type Outcome } from "./handlers/index.js";
 import type { Accounts } from "./accounts/accounts.js";
+import { accountKey } from "./accounts/names.js";
+import type { Conversations } from "./conversations/index.js";
+import { InboxPolls } from "./inbox-polls.js";
+import type { MsgRequest } from "../protocol/index.js";
 import { Refusal, STALE_LOGIN } from "./accounts/refusal.js";
 import { Batch, PostSlot, type Message } from "./batch.js";
 import type { EventLog, LogEntry, Numbers } from "./log/event-log.js";
@@ -53,6 +62,8 @@ export interface PipelineOptions {
   presence: PresenceTable;
   limiter: RateLimiter;
   accounts: Accounts;
+  /** Private and group conversations, and the inboxes they are delivered to. */
+  conversations: Conversations;
   /** Password requests per client (register, login, passwd, unregister). */
   authLimiter: RateLimiter;
   heartbeatMs: number;
@@ -79,8 +90,16 @@ export class Pipeline {
   /** Clients with a password request being answered, and the requests they sent since (in order). */
   private readonly busy = new Map<string, Buffer[][]>();
   private readonly slow = new Set<Promise<void>>();
+  /** Inbox requests: answered at once or held until something arrives. */
+  readonly polls: InboxPolls;
 
-  constructor(private readonly o: PipelineOptions) {}
+  constructor(private readonly o: PipelineOptions) {
+    this.polls = new InboxPolls({
+      inboxes: o.conversations.inboxes, accounts: o.accounts,
+      send: (envelope, frames) => this.reply(envelope, frames),
+      onRefused: (op, code) => o.onRefused?.(op, code),
+    });
+  }
 
   /** Handles one request as the ROUTER received it: [identity, "", ...request] (a DEALER may omit the ""). */
   handle(frames: Buffer[]): void {
@@ -104,6 +123,10 @@ export class Pipeline {
         const { session, channels, joined } = request.hello;
         // The token stays here: what the presence table keeps is the account's name.
         this.control(envelope, { op: "hello", hello: { session, user: author.user, channels, ...(joined === undefined ? {} : { joined }) } });
+      } else if (request.op === "msg") {
+        this.msg(envelope, request, now);
+      } else if (request.op === "inbox") {
+        this.polls.ask(envelope, request, now);
       } else if (request.op === "edit" || request.op === "delete") {
         this.change(envelope, request, now);
       } else if (SLOW_OPS.has(request.op)) {
@@ -118,6 +141,7 @@ export class Pipeline {
 
   /** Commits what is pending and waits for it, and for password requests being answered (before closing). */
   async drain(): Promise<void> {
+    this.polls.release();
     while (this.open || this.committing || this.slow.size > 0) {
       this.flush();
       await Promise.all([this.inFlight, ...this.slow]);
@@ -155,6 +179,18 @@ export class Pipeline {
     if (this.committing) return;
     if (!this.o.log.groupCommit) this.flush();
     else if (first) setImmediate(this.flush);
+  }
+
+  /**
+   * A private or group message: only with a login (the token decides the
+   * sender); a retry (the sender's id again) is answered with the original
+   * numbers before the rate is counted, like a post's; then the handler.
+   */
+  private msg(envelope: Buffer[], r: MsgRequest, now: number): void {
+    const from = asker(r.token, { accounts: this.o.accounts, now });
+    const known = this.o.conversations.messages.retried(accountKey(from), r.id);
+    if (known) this.reply(envelope, encodeControlAnswer(known));
+    else if (!this.overRate(envelope, now)) this.control(envelope, r);
   }
 
   /**
@@ -197,9 +233,8 @@ export class Pipeline {
     }
     const client = envelope[0]!.toString("latin1");
     this.busy.set(client, []);
-    const { log, presence, accounts, heartbeatMs, presenceMs } = this.o;
     const done = Promise.resolve()
-      .then(() => answerControl(request, { log, presence, accounts, heartbeatMs, presenceMs, now }))
+      .then(() => answerControl(request, this.context(now)))
       .then(({ answer }) => encodeControlAnswer(answer), (err) => this.refusal(err, about(undefined, request)))
       .then((frames) => {
         this.slow.delete(done);
@@ -250,14 +285,19 @@ export class Pipeline {
 
   /** The reply to a control request, answered from the log as it is now. */
   private answer(envelope: Buffer[], request: AnsweredRequest): Message {
-    const { log, presence, accounts, heartbeatMs, presenceMs } = this.o;
     try {
-      const { answer, events } = answerControl(request, { log, presence, accounts, heartbeatMs, presenceMs, now: Date.now() }) as Outcome;
+      const { answer, events } = answerControl(request, this.context(Date.now())) as Outcome;
       this.o.announce(events);
       return [...envelope, ...encodeControlAnswer(answer)];
     } catch (err) {
       return [...envelope, ...this.refusal(err, about(undefined, request))];
     }
+  }
+
+  /** What a handler may read and change, for a request that arrived at `now`. */
+  private context(now: number): HandlerContext {
+    const { log, presence, accounts, heartbeatMs, presenceMs, conversations: { inboxes, messages, groups } } = this.o;
+    return { log, presence, accounts, heartbeatMs, presenceMs, inboxes, messages, groups, now };
   }
 
   /** Appends the open batch unless one is still being committed (then its settling does). */

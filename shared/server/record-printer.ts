@@ -3,6 +3,10 @@
  * one write per 20 ms), and capped: past `perSecond` lines in a second the
  * rest are counted and summed up in one line, so a flood of posts cannot
  * turn the server into a terminal-bound process.
+ *
+ * It prints the channel log's committed entries only: private and group
+ * messages are never in that log (conversations/store.ts), so their bodies
+ * never reach this output.
  */
 import type { LogEntry, Numbers } from "./log/event-log.js";
 

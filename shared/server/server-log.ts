@@ -3,7 +3,9 @@
  * written with pino (so every line is valid JSON, strings escaped): logins,
  * logouts, lockouts, registrations, password changes and unregistrations,
  * posts, edits and deletions (numbers, channel, user; the text only with
- * --log-bodies), and refused requests (op, code, and the name the request
+ * --log-bodies), private and group messages (sender, recipient, number:
+ * never the text, --log-bodies or not: it is not the operator's log's
+ * business), and refused requests (op, code, and the name the request
  * gave). A password or a login token is never passed to it; pino's redact
  * masks fields of those names anyway, should one ever be.
  *
@@ -11,6 +13,7 @@
  */
 import { pino, type Logger } from "pino";
 import type { LogEntry, Numbers } from "./log/event-log.js";
+import type { MessageSent } from "./conversations/index.js";
 
 /** Something that happened to an account (Accounts tells the log). */
 export type AccountEvent =
@@ -22,6 +25,8 @@ export interface ServerLog {
   account(e: AccountEvent): void;
   /** A committed post, edit or deletion. */
   entry(e: LogEntry, n: Numbers): void;
+  /** A private or group message: who to whom, its number; there is no body to log. */
+  message(m: MessageSent): void;
   /** A refused request: its op, the error code, and the name it gave if any. */
   refused(op: string, code: string, user?: string): void;
   /** Writes out what is buffered. */
@@ -29,7 +34,7 @@ export interface ServerLog {
 }
 
 /** The log of a server without --log. */
-export const NO_LOG: ServerLog = { account() {}, entry() {}, refused() {}, close: async () => {} };
+export const NO_LOG: ServerLog = { account() {}, entry() {}, message() {}, refused() {}, close: async () => {} };
 
 /** Opens (appends to) `file`; with `bodies`, posts and edits carry their text. */
 export function openServerLog(file: string, bodies: boolean): ServerLog {
@@ -52,6 +57,10 @@ export function openServerLog(file: string, bodies: boolean): ServerLog {
       else fields.kind = e.kind;
       if (bodies && e.type !== "delete") fields.body = e.body.toString("utf8");
       logger.info(fields, fields.event as string);
+    },
+    message({ from, to, group, seq }) {
+      /* Fields named one by one: a body can never slip in with a spread. */
+      logger.info({ event: "msg", from, to, ...(group ? { group: true } : {}), seq }, "msg");
     },
     refused(op, code, user) {
       logger.info(user === undefined ? { event: "refused", op, code } : { event: "refused", op, code, user }, "refused");

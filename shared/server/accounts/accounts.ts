@@ -34,6 +34,8 @@ export interface AccountsOptions {
   lockoutMs?: number;
   /** How long a login lasts (default 30 days). */
   sessionMs?: number;
+  /** Whether a name (folded) is taken by something else than an account (a group): registering it is refused. */
+  reserved?: (key: string) => boolean;
   /** Hears of registrations, logins, logouts, password changes, unregistrations and lockouts (the server's --log). */
   onEvent?: (e: AccountEvent) => void;
 }
@@ -55,8 +57,10 @@ export class Accounts {
   readonly sessionMs: number;
   private readonly hasher: Hasher;
   private readonly onEvent: (e: AccountEvent) => void;
+  private readonly reserved: (key: string) => boolean;
 
   constructor(o: AccountsOptions) {
+    this.reserved = o.reserved ?? (() => false);
     this.onEvent = o.onEvent ?? (() => {});
     this.store = o.store;
     this.hasher = o.hasher;
@@ -91,10 +95,10 @@ export class Accounts {
   async register(user: string, password: string, now: number): Promise<{ user: string }> {
     const key = accountKey(user);
     const taken = () => new Refusal("name-taken", `${user} is already registered: log in, or pick another name`);
-    if (this.store.get(key)) throw taken();
+    if (this.store.get(key) || this.reserved(key)) throw taken();
     const hash = await this.hasher.hash(password);
-    /* Checked again: another registration of the name may have finished while this one hashed. */
-    if (!this.store.add({ key, user, password: hash, created: now })) throw taken();
+    /* Checked again: another registration of the name (or a group of it) may have come while this one hashed. */
+    if (this.reserved(key) || !this.store.add({ key, user, password: hash, created: now })) throw taken();
     this.onEvent({ event: "register", user });
     return { user };
   }

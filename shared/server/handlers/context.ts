@@ -8,6 +8,9 @@ import type { ControlRequest, PresenceEvent } from "../../protocol/index.js";
 import type { Accounts } from "../accounts/accounts.js";
 import type { EventLog } from "../log/event-log.js";
 import type { PresenceTable } from "../presence-table.js";
+import type { Inboxes } from "../conversations/inboxes.js";
+import type { Messages } from "../conversations/messages.js";
+import type { Groups } from "../conversations/groups.js";
 
 /** What a control handler may read and change. */
 export interface HandlerContext {
@@ -17,6 +20,11 @@ export interface HandlerContext {
   heartbeatMs: number;
   /** A session silent this long is forgotten; clients refresh at a third of it. */
   presenceMs: number;
+  /** Every account's inbox: where private messages, group notices and alerts are delivered. */
+  inboxes: Inboxes;
+  /** Private and group messages, and their history. */
+  messages: Messages;
+  groups: Groups;
   /** When the request arrived (ms since the Unix epoch). */
   now: number;
 }
@@ -29,8 +37,10 @@ export interface Outcome {
 
 /** Requests that write to the log like a post, answered once committed (handlers/edits.ts). */
 export type ChangeRequest = Extract<ControlRequest, { op: "edit" | "delete" }>;
-/** Requests answered from the server's state (every request but post, edit and delete). */
-export type AnsweredRequest = Exclude<ControlRequest, ChangeRequest>;
+/** Requests answered from the server's state (every request but post, edit and delete, and inbox, which may be held). */
+export type AnsweredRequest = Exclude<ControlRequest, ChangeRequest | InboxRequest>;
+/** An inbox request: answered at once or held (the pipeline's InboxPolls). */
+export type InboxRequest = Extract<ControlRequest, { op: "inbox" }>;
 /** The names of the answered requests. */
 export type ControlOp = AnsweredRequest["op"];
 

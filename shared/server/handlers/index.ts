@@ -7,14 +7,17 @@ import { handlers as chat } from "./chat.js";
 import { handlers as history } from "./history.js";
 import { handlers as presence } from "./presence.js";
 import { handlers as accounts } from "./accounts.js";
+import { handlers as conversations } from "./conversations.js";
+import { handlers as alerts } from "./alerts.js";
 import type { AnsweredRequest, ControlHandler, ControlHandlers, ControlOp, HandlerContext, Outcome } from "./context.js";
 
 export { post } from "./chat.js";
 export { change, CHANGE_NEEDS_LOGIN } from "./edits.js";
 export { SLOW_OPS } from "./accounts.js";
-export type { AnsweredRequest, ChangeRequest, HandlerContext, Outcome } from "./context.js";
+export { asker } from "./conversations.js";
+export type { AnsweredRequest, ChangeRequest, HandlerContext, InboxRequest, Outcome } from "./context.js";
 
-const CONTROL: ControlHandlers<ControlOp> = { ...chat, ...history, ...presence, ...accounts };
+const CONTROL: ControlHandlers<ControlOp> = { ...chat, ...history, ...presence, ...accounts, ...conversations, ...alerts };
 
 /** Answers one control request with its family's handler (a promise for SLOW_OPS). */
 export function answerControl(request: AnsweredRequest, c: HandlerContext): Outcome | Promise<Outcome> {

@@ -82,6 +82,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX entries_by_target ON entries (channel, target) WHERE target IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    what: "private and group conversations (issue 12): conversation messages with their recipients, inbox items and marks per account, groups and their members",
+    /*
+     * Kept apart from entries on purpose: entries are the channel log that
+     * the fan-out publishes and every reader gap-fills on (gseq), and no
+     * private message may ever be one of them. conv is 'p:<key>\n<key>'
+     * (two account keys, sorted) or 'g:<group key>'; message is the wire's
+     * message as JSON; recipients the account keys it went to (a group's
+     * history shows a member only what it received). inbox_marks keeps an
+     * inbox's newest m and the acknowledged one, so numbering never goes
+     * back when old items are forgotten. Keys are names folded (names.ts).
+     */
+    sql: `
+      CREATE TABLE conversation_messages (
+        conv TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, from_key TEXT NOT NULL,
+        message TEXT NOT NULL, recipients TEXT NOT NULL, PRIMARY KEY (conv, seq)) WITHOUT ROWID;
+      CREATE TABLE inbox_items (key TEXT NOT NULL, m INTEGER NOT NULL, item TEXT NOT NULL, PRIMARY KEY (key, m)) WITHOUT ROWID;
+      CREATE TABLE inbox_marks (key TEXT PRIMARY KEY, head INTEGER NOT NULL, acked INTEGER NOT NULL, floor INTEGER NOT NULL);
+      CREATE TABLE groups (key TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL, created INTEGER NOT NULL);
+      CREATE TABLE group_members (
+        group_key TEXT NOT NULL, key TEXT NOT NULL, user TEXT NOT NULL, since INTEGER NOT NULL, PRIMARY KEY (group_key, key));
+    `,
+  },
 ];
 
 /** The version this code writes. */
