@@ -31,7 +31,8 @@ test("alerts name the keyword or the followed author; group notices say who did 
   assert.equal(notice("removed", "zoe", "kyle"), "kyle removed you from ops");
   assert.equal(notice("left", "kyle", "kyle"), "kyle left ops");
   assert.equal(notice("owner", "zoe", "kyle"), "you own ops now");
-  assert.equal(notice("created", "zoe", "kyle"), "kyle created group ops with you in it");
+  assert.equal(notice("created", "kyle", "kyle"), "kyle created ops with you in it");
+  assert.equal(notice("created", "zoe", "zoe"), "you created ops");
 });
 
 test("the away line counts what others sent, by kind, and is absent when they sent nothing", () => {

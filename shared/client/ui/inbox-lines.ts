@@ -41,7 +41,8 @@ export function groupNoticeText(n: GroupNotice, reader: string): string {
   const who = (user: string) => (user === reader ? "you" : user);
   switch (n.event) {
     case "created":
-      return n.user === reader && n.by !== reader ? `${n.by} created group ${n.group} with you in it` : `${who(n.by)} created group ${n.group}`;
+      /* Only members hear of it: the reader is in it. */
+      return n.by === reader ? `you created ${n.group}` : `${n.by} created ${n.group} with you in it`;
     case "added":
       return `${who(n.by)} added ${who(n.user)} to ${n.group}`;
     case "removed":
