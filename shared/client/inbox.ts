@@ -147,11 +147,12 @@ export class Inbox {
          * what was not acknowledged is answered again.
          */
         const after = cursor.after;
-        const answer = await queries.request({ op: "inbox", token, ...(after === undefined ? {} : { after }), waitMs: cursor.more ? 0 : WAIT_MS });
+        /* The first poll of a run asks for what is there now (what came while away), not for the next item: no wait. */
+        const waitMs = after === undefined || cursor.more ? 0 : WAIT_MS;
+        const answer = await queries.request({ op: "inbox", token, ...(after === undefined ? {} : { after }), waitMs });
         const batch = cursor.take(answer);
         if (batch) this.o.show(batch);
         if (batch?.away) run.done();
-        // cursor.more (head past the last item): the loop asks again at once, without a wait.
       } catch (err) {
         if (err instanceof ClosedError || run.abort.signal.aborted) return;
         if (err instanceof RejectedError) {
