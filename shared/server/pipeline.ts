@@ -45,7 +45,6 @@ import type { PartFeatures } from "../parts.js";
 import type { SendQueue } from "../transport/send-queue.js";
 import { answerControl, asker, change, CHANGE_NEEDS_LOGIN, post, SLOW_OPS, type AnsweredRequest, type ChangeRequest, type HandlerContext, type Outcome } from "./handlers/index.js";
 import type { Accounts } from "./accounts/accounts.js";
-import { accountKey } from "./accounts/names.js";
 import type { Conversations } from "./conversations/index.js";
 import { InboxPolls } from "./inbox-polls.js";
 import type { MsgRequest } from "../protocol/index.js";
@@ -188,7 +187,7 @@ export class Pipeline {
    */
   private msg(envelope: Buffer[], r: MsgRequest, now: number): void {
     const from = asker(r.token, { accounts: this.o.accounts, now });
-    const known = this.o.conversations.messages.retried(accountKey(from), r.id);
+    const known = this.o.conversations.messages.retried(from, r.id);
     if (known) this.reply(envelope, encodeControlAnswer(known));
     else if (!this.overRate(envelope, now)) this.control(envelope, r);
   }

@@ -36,7 +36,7 @@ export function serverOptions<T>(y: Argv<T>) {
     .option("login-attempts", { type: "string", default: "3", defaultDescription: "3", describe: "wrong passwords in a row before a name is locked" })
     .option("lockout", { type: "string", default: "10", defaultDescription: "10", describe: "seconds a name stays locked after --login-attempts failures" })
     .option("login-days", { type: "string", default: "30", defaultDescription: "30", describe: "days a login lasts before it must be renewed (fractions allowed)" })
-    .option("log", { type: "string", describe: "append a JSON line per login, logout, lockout, registration, post, edit, deletion and refusal to this file" })
+    .option("log", { type: "string", describe: "append a JSON line per login, logout, lockout, registration, post, edit, deletion, private message (never its text) and refusal to this file" })
     .option("log-bodies", { type: "boolean", default: false, describe: "with --log: include the text of posts and edits" });
 }
 
