@@ -48,6 +48,7 @@ import type { Accounts } from "./accounts/accounts.js";
 import type { Conversations } from "./conversations/index.js";
 import { InboxPolls } from "./inbox-polls.js";
 import type { MsgRequest } from "../protocol/index.js";
+import type { Alerts } from "./alerts/alerts.js";
 import { Refusal, STALE_LOGIN } from "./accounts/refusal.js";
 import { Batch, PostSlot, type Message } from "./batch.js";
 import type { EventLog, LogEntry, Numbers } from "./log/event-log.js";
@@ -63,6 +64,8 @@ export interface PipelineOptions {
   accounts: Accounts;
   /** Private and group conversations, and the inboxes they are delivered to. */
   conversations: Conversations;
+  /** What each account watches and follows. */
+  alerts: Alerts;
   /** Password requests per client (register, login, passwd, unregister). */
   authLimiter: RateLimiter;
   heartbeatMs: number;
@@ -295,8 +298,8 @@ export class Pipeline {
 
   /** What a handler may read and change, for a request that arrived at `now`. */
   private context(now: number): HandlerContext {
-    const { log, presence, accounts, heartbeatMs, presenceMs, conversations: { inboxes, messages, groups } } = this.o;
-    return { log, presence, accounts, heartbeatMs, presenceMs, inboxes, messages, groups, now };
+    const { log, presence, accounts, alerts, heartbeatMs, presenceMs, conversations: { inboxes, messages, groups } } = this.o;
+    return { log, presence, accounts, alerts, heartbeatMs, presenceMs, inboxes, messages, groups, now };
   }
 
   /** Appends the open batch unless one is still being committed (then its settling does). */

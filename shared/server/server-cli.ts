@@ -73,10 +73,12 @@ export async function serverExtras(a: ServerExtraArgs, full: boolean): Promise<{
     const { openSqliteLog } = await import("./log/sqlite.js");
     const { SqliteAccountStore } = await import("./accounts/sqlite-store.js");
     const { SqliteConversationStore } = await import("./conversations/sqlite-store.js");
+    const { SqliteWatchStore } = await import("./alerts/sqlite-store.js");
     const log = openSqliteLog(a.store);
     options.log = log;
     options.accountStore = new SqliteAccountStore(log.database);
     options.conversationStore = new SqliteConversationStore(log.database);
+    options.watchStore = new SqliteWatchStore(log.database);
     note = `, messages stored in ${a.store}`;
   }
   if (a.accounts === "required") note += ", accounts required";

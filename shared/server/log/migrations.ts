@@ -4,6 +4,11 @@
  * moves a file one version up, in one transaction with its version number,
  * so a file is always at exactly one version. Append new migrations at the
  * end; never edit one that has shipped.
+ *
+ * Versions increase along the list but may skip one: a version is numbered
+ * when its branch starts (4 for conversations, 5 for alerts), and a branch
+ * may land before the one numbered below it. A file at version v gets every
+ * migration numbered above v, in order.
  */
 import type Database from "better-sqlite3";
 import { UsageError } from "../../errors.js";
@@ -28,7 +33,7 @@ export interface Migration {
   sql: string;
 }
 
-/** In order; `MIGRATIONS[i].version === i + 1`. */
+/** In increasing order of version (gaps allowed, see above). */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -106,10 +111,30 @@ export const MIGRATIONS: readonly Migration[] = [
         group_key TEXT NOT NULL, key TEXT NOT NULL, user TEXT NOT NULL, since INTEGER NOT NULL, PRIMARY KEY (group_key, key));
     `,
   },
+  /* ---- alerts (issue 12): version 5 ---------------------------------------- */
+  {
+    version: 5,
+    what: "alerts (issue 12): the keywords each account watches (in every channel or one) and the accounts it follows",
+    /*
+     * key is the watching account's key (accounts.key), folded the key of
+     * the keyword (the text fold of shared/server/alerts/words.ts), keyword
+     * as the account wrote it; channel '' for every channel (a primary key
+     * cannot tell NULLs apart). followee is the followed account's key.
+     * Rows are listed in rowid order, the order they were added.
+     */
+    sql: `
+      CREATE TABLE alert_watches (
+        key TEXT NOT NULL, folded TEXT NOT NULL, channel TEXT NOT NULL, keyword TEXT NOT NULL,
+        PRIMARY KEY (key, folded, channel));
+      CREATE TABLE alert_follows (key TEXT NOT NULL, followee TEXT NOT NULL, PRIMARY KEY (key, followee));
+      CREATE INDEX alert_follows_by_followee ON alert_follows (followee);
+    `,
+  },
+  /* ---- end of alerts --------------------------------------------------------- */
 ];
 
 /** The version this code writes. */
-export const LATEST = MIGRATIONS.length;
+export const LATEST = MIGRATIONS.at(-1)!.version;
 
 /**
  * Brings an open database to the latest version: a new file gets version 0
@@ -121,7 +146,7 @@ export function migrate(db: Database.Database, path: string): void {
     throw new UsageError(`cannot open the store '${path}': it was written by a newer version of the server (schema ${version}; this one knows up to ${LATEST})`);
   }
   if (version === 0) db.exec(SCHEMA_V0);
-  for (const m of MIGRATIONS.slice(version)) {
+  for (const m of MIGRATIONS.filter((m) => m.version > version)) {
     db.transaction(() => {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
