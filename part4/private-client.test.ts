@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run, runToExit, startServer, TIME, type Proc, type ServerProc } from "../shared/testing/processes.js";
-import { CLIENT, SERVER } from "../shared/testing/chat.js";
+import { CLIENT, portsOf, SERVER, tempStore } from "../shared/testing/chat.js";
 
 const PASSWORD = "correct horse 1";
 
@@ -67,6 +67,7 @@ test("/msg, a group and /query between two piped clients: <<<kyle->zoe: hi>>> on
   await zoe.line(/^<<<kyle->GROUP<ops>: hi>>>$/);
   await kyle.line(/^<<<kyle->GROUP<ops>: hi>>>$/);
   await zoe.line(/^<<<kyle->zoe: \* kyle waves>>>$/);
+  await kyle.line(new RegExp(`^to zoe #2 at ${TIME}$`), "err");
 
   // A query: plain lines (and /me) go to zoe only; /query alone returns to the channel.
   kyle.write("/query zoe\nsecret plan\n/query\npublic line\n");
@@ -148,4 +149,64 @@ test("without a login each command says it needs an account; an unknown recipien
     "no account or group named nobody",
     "1 message was not posted: refused (the reason is above)",
   ]);
+});
+
+test("alerts: a watched keyword reaches its watcher (kept while away), a followed author its follower, and nobody else", async (t) => {
+  const server = await startServer(t, SERVER);
+  const env = { kyle: account(t), zoe: account(t), dana: account(t), amy: account(t) };
+  for (const [name, e] of Object.entries(env)) await register(t, server, name, e);
+
+  const watch = await runToExit(t, CLIENT, args(server, "zoe"), "/watch deploy\n/alerts\n", env.zoe);
+  assert.equal(watch.code, 0, watch.err.join("\n"));
+  assert.deepEqual(watch.out, ['watching "deploy"', 'watching "deploy" (every channel)']);
+  const dana = await start(t, server, "dana", env.dana);
+  dana.write("/follow kyle\n");
+  await dana.line(/^following kyle$/);
+  const amy = await start(t, server, "amy", env.amy);
+
+  const kyle = await runToExit(t, CLIENT, args(server, "kyle"), "Deploy at 10\n", env.kyle);
+  assert.equal(kyle.code, 0, kyle.err.join("\n"));
+  await dana.line(/^-!- alert kyle: #dev kyle: Deploy at 10$/);
+  await amy.line(/^kyle: Deploy at 10 /);
+  // zoe was away: the alert was kept for her.
+  const zoe = await runToExit(t, CLIENT, args(server, "zoe"), "", env.zoe);
+  assert.equal(zoe.code, 0, zoe.err.join("\n"));
+  assert.deepEqual(zoe.out, ["1 alert while you were away", '-!- alert "deploy": #dev kyle: Deploy at 10']);
+  dana.end();
+  amy.end();
+  assert.equal(await dana.exit, 0, dana.err.join("\n"));
+  assert.equal(await amy.exit, 0, amy.err.join("\n"));
+  // The channel line (the feed) and the alert (the inbox) may come in either order.
+  assert.deepEqual(shown(dana).sort(), ["-!- alert kyle: #dev kyle: Deploy at 10", "following kyle", "kyle: Deploy at 10"]);
+  assert.deepEqual(shown(amy), ["kyle: Deploy at 10"], "no alert for an account that watches nothing");
+});
+
+test("a running client's inbox survives a --store server restart: a message sent while the server is down is delivered once it is back, once", async (t) => {
+  const store = tempStore(t);
+  const first = await startServer(t, SERVER, ["--store", store]);
+  const kyleEnv = account(t);
+  const zoeEnv = account(t);
+  await register(t, first, "kyle", kyleEnv);
+  await register(t, first, "zoe", zoeEnv);
+  const zoe = await start(t, first, "zoe", zoeEnv);
+  const kyle = await start(t, first, "kyle", kyleEnv);
+  kyle.write("/msg zoe before\n");
+  await zoe.line(/^<<<kyle->zoe: before>>>$/);
+
+  first.kill("SIGKILL");
+  await first.exit;
+  // Queued while the server is down, sent with the same id once it is back.
+  kyle.write("/msg zoe during\n");
+  await kyle.line(/is not answering/, "err");
+  const second = await startServer(t, SERVER, ["--store", store], portsOf(first));
+  await zoe.line(/^<<<kyle->zoe: during>>>$/);
+  kyle.write("/msg zoe after\n");
+  await zoe.line(/^<<<kyle->zoe: after>>>$/);
+  kyle.end();
+  zoe.end();
+  assert.equal(await kyle.exit, 0, kyle.err.join("\n"));
+  assert.equal(await zoe.exit, 0, zoe.err.join("\n"));
+  assert.deepEqual(shown(zoe), ["<<<kyle->zoe: before>>>", "<<<kyle->zoe: during>>>", "<<<kyle->zoe: after>>>"]);
+  assert.deepEqual(shown(kyle), ["<<<kyle->zoe: before>>>", "<<<kyle->zoe: during>>>", "<<<kyle->zoe: after>>>"]);
+  second.kill();
 });

@@ -144,6 +144,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     endpoint: o.post, curve: o.curve, onFailure: fail,
     token: () => account.token,
     loginEnded: () => account.loginEnded(),
+    loginSettled: () => account.settled(),
     warning: (text) => screen.warning(text),
     stopped: () => sentLines.restarted(),
     show: (batch) => {

@@ -41,6 +41,8 @@ export interface InboxOptions {
   token: () => string | undefined;
   /** The server refused the token the poll carried, and it is still the account's: the login ended. */
   loginEnded: () => void;
+  /** Resolves once this client's own login changes in progress (/logout, /passwd) are done. */
+  loginSettled?: () => Promise<void>;
   /** Shows what arrived. */
   show: (batch: InboxBatch) => void;
   /** A refusal no retry mends soon (said once a run). */
@@ -157,7 +159,8 @@ export class Inbox {
         if (err instanceof ClosedError || run.abort.signal.aborted) return;
         if (err instanceof RejectedError) {
           if (err.code === "auth-failed" || err.code === "auth-required") {
-            /* /passwd gave a new token meanwhile: ask again with it. Else the login has ended. */
+            /* This client's /logout or /passwd revoked it: wait for the new token (or none). Else the login ended elsewhere. */
+            await this.o.loginSettled?.();
             if (this.o.token() !== token) continue;
             return this.o.loginEnded();
           }

@@ -96,6 +96,8 @@ export class Account implements Greeter {
   private readonly queries: Queries;
   private warned = false;
   private readonly listeners: ((token: string | undefined) => void)[] = [];
+  /** Settles once the login changes in progress (changing()) are done. */
+  private changes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly c: AccountContext) {
     this.user = c.user;
@@ -142,6 +144,27 @@ export class Account implements Greeter {
     Object.assign(this, { user, token: saved.token, expires });
     this.c.screen.notice(`logged in as ${user} until ${until(expires)} (saved login)`);
     this.changed();
+  }
+
+  /**
+   * Runs a command that ends or replaces this client's login (/logout,
+   * /passwd, /unregister): the server revokes the token before the answer
+   * is back, so a request refused meanwhile waits for settled() instead of
+   * taking the refusal for a login that ended elsewhere.
+   */
+  changing<T>(change: () => Promise<T>): Promise<T> {
+    const done = change();
+    this.changes = Promise.all([this.changes, done.catch(() => undefined)]);
+    return done;
+  }
+
+  /** Resolves once the login changes in progress are done (the token is what they left). */
+  async settled(): Promise<void> {
+    let seen: Promise<unknown>;
+    do {
+      seen = this.changes;
+      await seen;
+    } while (seen !== this.changes);
   }
 
   /** Hears every change of login: the token (a login, a saved one taken up, /passwd's new one), or undefined once it ends. */

@@ -13,10 +13,10 @@ import type { Command, CommandContext } from "./types.js";
 export const accounts: readonly Command[] = [
   { name: "register", args: "", help: "make your name an account, with a password, and log in", run: noArgs(register) },
   { name: "login", args: "", help: "log in to your name's account", run: noArgs(login) },
-  { name: "logout", args: "", help: "log out (every session of the account)", run: noArgs(logout) },
-  { name: "passwd", args: "", help: "change your account's password", run: noArgs(passwd) },
+  { name: "logout", args: "", help: "log out (every session of the account)", run: noArgs((c) => c.account.changing(() => logout(c))) },
+  { name: "passwd", args: "", help: "change your account's password", run: noArgs((c) => c.account.changing(() => passwd(c))) },
   { name: "whoami", args: "", help: "whom the server takes you for, and until when", run: noArgs(whoami) },
-  { name: "unregister", args: "", help: "delete your account (its password is asked again)", run: noArgs(unregister) },
+  { name: "unregister", args: "", help: "delete your account (its password is asked again)", run: noArgs((c) => c.account.changing(() => unregister(c))) },
 ];
 
 /* A word after an account command may be a password typed there by mistake: it is refused and never repeated. */
