@@ -4,7 +4,7 @@
  * doing the same traffic in the same run. Prints a Markdown table and
  * writes the figures with the machine's description to bench/results.json.
  *
- *   node bench/run.js [--only throughput,latency,fanout,burst,memory,history,hostile,login,private] [--out file.json]
+ *   node bench/run.js [--only throughput,latency,fanout,burst,memory,history,hostile,login,private,files] [--out file.json]
  *
  * Bounded: every wait has a limit and the whole run stops itself after
  * eight minutes.
@@ -23,6 +23,7 @@ import { idleSubscribers, storedMessages } from "./memory.js";
 import { history, timeHistory } from "./history.js";
 import { login } from "./login.js";
 import { privateMessages } from "./private.js";
+import { files } from "./files.js";
 
 const LIMIT_MS = 8 * 60_000;
 const args = process.argv.slice(2);
@@ -122,6 +123,12 @@ try {
     const p = await privateMessages({ samples: 1000, intervalMs: 1, pairs: 8, measureMs: 2000, queued: 36_000 });
     figures.push(...p.figures);
     details.private = p.details;
+  }
+  if (wanted("files")) {
+    step("files: a 100 MB upload and download next to a bare zeromq.js copy; chat round trips during the upload");
+    const f = await files({ megabytes: 100, window: 8, posts: 500, intervalMs: 2, tmpDir });
+    figures.push(...f.figures);
+    details.files = f.details;
   }
   if (wanted("hostile")) {
     step("hostile input: RSS under malformed requests (bench/hostile-memory.js)");

@@ -39,12 +39,16 @@ export interface Server {
   readonly pid: number;
   readonly post: string;
   readonly pub: string;
+  /** The file port, when the server announced one (part 4's mc_server). */
+  readonly files?: string;
   /** Lines the server has written to stdout, which the bench drains and discards. */
   stdoutLines(): number;
   stop(): Promise<void>;
 }
 
 const READY = /listening: posts on (tcp:\/\/[\d.]+:\d+), publishing on (tcp:\/\/[\d.]+:\d+)/;
+
+const FILES = /, files on (tcp:\/\/[\d.]+:\d+)/;
 
 /** The Python baseline (bench/servers/pyzmq_relay.py), when a python3 with pyzmq is there. */
 export const PYZMQ = "bench/servers/pyzmq_relay.py";
@@ -90,6 +94,7 @@ export function startServer(script: string, args: string[] = [], nodeArgs: strin
         pid: child.pid!,
         post: m[1]!,
         pub: m[2]!,
+        ...(FILES.exec(head) ? { files: FILES.exec(head)![1]! } : {}),
         stdoutLines: () => lines,
         stop: () => stopChild(child, exited),
       });

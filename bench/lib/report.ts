@@ -8,7 +8,7 @@ export interface Figure {
   section: string;
   /** What was measured, e.g. "16 clients, in memory". */
   name: string;
-  unit: "posts/s" | "msgs/s" | "logins/s" | "us" | "ms" | "B" | "count";
+  unit: "posts/s" | "msgs/s" | "logins/s" | "MB/s" | "us" | "ms" | "B" | "count";
   chat: number;
   /** The bare zeromq.js figure for the same traffic; null where there is none. */
   bare: number | null;
@@ -49,6 +49,8 @@ export function format(v: number, unit: Figure["unit"]): string {
     case "msgs/s":
     case "logins/s":
       return `${Math.round(v).toLocaleString("en-US")}/s`;
+    case "MB/s":
+      return `${v.toFixed(1)} MB/s`;
     case "us":
       return `${v < 100 ? v.toFixed(1) : Math.round(v)} µs`;
     case "ms":
