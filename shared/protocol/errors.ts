@@ -21,7 +21,11 @@ export type ErrorCode =
   | "not-found" // an edit or deletion of a message that does not exist, is not a message, or is deleted;
   //               a private message to a user or group that does not exist (or a group one is not in)
   | "not-member" // a message or request about a group one is not a member (or not the owner) of
-  | "too-many"; // a limit on counts: group members, groups owned, watches, an inbox full of unread items
+  | "too-many" // a limit on counts: group members, groups owned, watches, an inbox full of unread items
+  | "bad-chunk" // a file chunk whose bytes do not match its sha256 or its length: send (or fetch) it again
+  | "bad-file" // a whole uploaded file whose SHA-256 is not the offer's: the upload starts over
+  | "too-big" // a file larger than the server's --max-file-size
+  | "quota"; // an offer that would take the account over its --file-quota
 
 /** A frame or field failed validation while decoding. */
 export class CodecError extends ChatError {

@@ -5,6 +5,7 @@
  *   ops/<family>.ts   one family of requests each (chat, history, presence, accounts, edits):
  *                     request encoder and decoder, validating answer decoder
  *   ops/index.ts      the typed map from op to request and answer; dispatch
+ *   file-port.ts      the same for the file port (ops/files.ts: offer, put, get, fetch, files)
  *   publications.ts   what the PUB socket carries
  *   replies.ts        ok / err framing; errors.ts the error codes
  *   validate.ts, fields.ts, message.ts, limits.ts   field rules and numbers
@@ -29,6 +30,19 @@
  *                                        delete {"seq", "gseq", "target"}
  *   ["err", code, sentence]              refused; nothing was recorded
  *   ["err", "slow-down", sentence, ms]   refused for now; retry after ms
+ *
+ * Files, client DEALER -> server file port (a ROUTER of its own on the post
+ * port's address; part 4 only; its port is the hello answer's "filePort"),
+ * so a transfer never queues in front of chat (ops/files.ts):
+ *
+ *   ["offer", {"token", "to", "name", "size", "sha256"}]     -> ["ok", {"upload", "chunk", "missing", "offer"?}]
+ *   ["put", {"token", "upload", "index", "sha256"}, bytes]   -> ["ok", {"upload", "index", "offer"?}]
+ *   ["get", {"token", "offer"}]                              -> ["ok", {file offer, "chunk"}]
+ *   ["fetch", {"token", "offer", "index"}]                   -> ["ok", {"offer", "index", "sha256"}, bytes]
+ *   ["files", {"token"}]                                     -> ["ok", {"files": [file offer...]}]
+ *
+ *   chunks of CHUNK_BYTES (60 KiB), each with its SHA-256; replies in the
+ *   order of a socket's requests; errors as on the post port.
  *
  * Publications, server XPUB -> client SUB:
  *
@@ -62,3 +76,4 @@ export * from "./replies.js";
 export * from "./message.js";
 export * from "./errors.js";
 export * from "./publications.js";
+export * from "./file-port.js";

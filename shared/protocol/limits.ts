@@ -55,3 +55,18 @@ export const INBOX_MAX_UNREAD = 10_000;
 export const ALERTS_MAX = 50;
 /** Most groups one account may own. */
 export const GROUPS_OWNED_MAX = 100;
+
+/**
+ * Bytes of one file chunk (60 KiB): chunk i covers bytes [i * CHUNK_BYTES,
+ * (i + 1) * CHUNK_BYTES) of the file, the last one what is left. It travels
+ * in a frame of its own, under MAX_FRAME_BYTES with room to spare.
+ */
+export const CHUNK_BYTES = 60 * 1024;
+/** Longest file name in an offer, in UTF-8 bytes (what most file systems take). */
+export const FILE_NAME_MAX_BYTES = 255;
+/** Largest file any server takes, whatever its --max-file-size (1 TiB): keeps chunk indices small. */
+export const FILE_MAX_BYTES = 2 ** 40;
+/** Most offers one files answer lists (the newest). */
+export const FILES_LIST_MAX = 1000;
+/** Most chunk ranges an offer answer lists; a client asks again (offers once more) after sending those. */
+export const MISSING_RANGES_MAX = 1000;

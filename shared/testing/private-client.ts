@@ -41,7 +41,8 @@ export function sockets(t: TestContext, server: ServerProc): { req: Dealer; box:
   return { req: dealer(t, server), box: dealer(t, server) };
 }
 
-/** What an inbox answer's items say, one line each: `m from->to: body` or `m group event user by`. */
+/** What an inbox answer's items say, one line each: `m from->to: body`, `m group event user by`, `m file offer from->to: name size`. */
 export const shown = (a: InboxAnswer) => a.items.map((i) =>
   i.type === "msg" ? `${i.m} ${i.from}->${i.group ? `GROUP<${i.to}>` : i.to} #${i.seq}: ${i.body}`
-  : i.type === "group" ? `${i.m} ${i.group} ${i.event} ${i.user} by ${i.by}` : `${i.m} alert ${i.body}`);
+  : i.type === "group" ? `${i.m} ${i.group} ${i.event} ${i.user} by ${i.by}`
+  : i.type === "file" ? `${i.m} file ${i.offer} ${i.from}->${i.group ? `GROUP<${i.to}>` : i.to}: ${i.name} ${i.size}` : `${i.m} alert ${i.body}`);

@@ -31,6 +31,11 @@
  * INBOX_WAIT_MAX_MS) and answers as soon as an item arrives, or with no
  * items when the wait ends.
  *
+ * An item is a private or group message (type msg), an alert, a group
+ * notice, or a file offer (type file, ops/files.ts): {"type": "file",
+ * "offer", "from", "to", "group"?, "name", "size", "sha256", "time",
+ * "expires"}, in the inbox of each recipient and of the sender.
+ *
  * conversation: the history of one conversation (an account's name, or a
  * group the asker is in), by seq, like a channel's history: after `after`,
  * or the newest `limit`. A group's history shows a member only the
@@ -54,6 +59,7 @@ import { checkBody, checkGroup, checkId, checkName, checkPostChannel, checkTime,
 import { int, list, str } from "../fields.js";
 import type { Kind } from "../types.js";
 import type { ControlOp } from "./control-op.js";
+import { checkFileNotice, type FileNotice } from "./files.js";
 
 /** A message of a conversation, as history answers it. */
 export interface ConversationMessage {
@@ -100,8 +106,11 @@ export interface GroupNotice {
   time: string;
 }
 
-/** One item of an inbox, with its number there. */
-export type InboxItem = (ConversationMessage | Alert | GroupNotice) & { m: number };
+/**
+ * One item of an inbox, with its number there. A file item is an offer
+ * made to the account or to one of its groups (ops/files.ts), or by it.
+ */
+export type InboxItem = (ConversationMessage | Alert | GroupNotice | FileNotice) & { m: number };
 
 export type MsgRequest = { op: "msg"; id: string; to: string; kind: Kind; body: string; token?: string };
 export interface MsgAnswer {
@@ -197,8 +206,9 @@ function checkNotice(o: Record<string, unknown>): GroupNotice {
 /** Validates one inbox item of an answer. */
 export function checkInboxItem(o: Record<string, unknown>): InboxItem {
   const m = int(o, "m", 1, MAX);
-  const item = o.type === "msg" ? checkMessage(o) : o.type === "alert" ? checkAlert(o) : o.type === "group" ? checkNotice(o) : undefined;
-  if (!item) throw new CodecError("type", "must be msg, alert or group");
+  const item = o.type === "msg" ? checkMessage(o) : o.type === "alert" ? checkAlert(o) : o.type === "group" ? checkNotice(o)
+    : o.type === "file" ? checkFileNotice(o) : undefined;
+  if (!item) throw new CodecError("type", "must be msg, alert, group or file");
   return { ...item, m };
 }
 

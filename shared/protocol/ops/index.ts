@@ -25,6 +25,7 @@ export * from "./accounts.js";
 export * from "./edits.js";
 export * from "./conversations.js";
 export * from "./alerts.js";
+export * from "./files.js";
 export type { ControlOp } from "./control-op.js";
 
 /** The control operations, by the name in their first frame. */

@@ -9,9 +9,13 @@
  * their times for /who. Servers that predate it ignore the field.
  *
  *   request  ["hello", {"session", "user", "channels", "token"?, "joined"?}]
- *   answer   ["ok", {"epoch", "heartbeatMs", "presenceMs", "accounts"?}]   accounts: "open" or "required"
+ *   answer   ["ok", {"epoch", "heartbeatMs", "presenceMs", "accounts"?, "filePort"?}]   accounts: "open" or "required"
  *   request  ["bye", {"session"}]                          answer ["ok", {}]
  *   request  ["who", {"channel"}]                          answer ["ok", {"users": [{"user", "since", "active"?}]}]
+ *
+ * `filePort` (optional) is the port of the server's file socket, on the
+ * same address as the post port (ops/files.ts); absent from servers
+ * without one (parts 1 to 3, and servers that predate files).
  *
  * In a who answer, `since` is when the user's earliest session joined the
  * channel, and `active` their last post there (the newest over every
@@ -39,6 +43,8 @@ export interface HelloAnswer {
   presenceMs: number;
   /** Whether anyone may use a free name ("open") or every user must log in ("required"); absent from older servers. */
   accounts?: "open" | "required";
+  /** The file port (same address as the post port); absent where there is none. */
+  filePort?: number;
 }
 
 export const hello: ControlOp<HelloRequest, HelloAnswer> = {
@@ -63,6 +69,7 @@ export const hello: ControlOp<HelloRequest, HelloAnswer> = {
     heartbeatMs: int(a, "heartbeatMs", 1, 3_600_000),
     presenceMs: int(a, "presenceMs", 1, 3_600_000),
     ...(a.accounts === undefined ? {} : { accounts: accountsMode(a.accounts) }),
+    ...(a.filePort === undefined ? {} : { filePort: int(a, "filePort", 1, 65_535) }),
   }),
 };
 
