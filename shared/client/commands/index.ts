@@ -11,13 +11,14 @@ import { basic, quit } from "./basic.js";
 import { channels } from "./channels.js";
 import { history } from "./history.js";
 import { edits } from "./edits.js";
+import { files } from "./files.js";
 import { presence } from "./presence.js";
 import { since } from "./since.js";
 import type { Command, CommandContext } from "./types.js";
 import { view } from "./view.js";
 
 /** Every command, in /help's order: /quit last. */
-export const COMMANDS: readonly Command[] = [...basic, ...presence, ...history, ...since, ...edits, ...view, ...channels, ...accounts, quit];
+export const COMMANDS: readonly Command[] = [...basic, ...presence, ...history, ...since, ...edits, ...view, ...channels, ...accounts, ...files, quit];
 
 /** The commands a part's client offers: part 3's has no channels to join or leave. */
 export function commandsFor(features: PartFeatures): Command[] {

@@ -6,6 +6,7 @@
  */
 import type { AnswerOf, ControlRequest } from "../../protocol/index.js";
 import type { Account } from "../login.js";
+import type { Transfers } from "../transfers.js";
 import type { Screen } from "../ui/screen-types.js";
 
 /** What Tab can complete besides command names. */
@@ -58,6 +59,10 @@ export interface CommandContext {
   settled(): Promise<void>;
   /** Tells the server which channels this client follows now. */
   announce(): void;
+  /** File transfers in the background (/send, /get, /files). */
+  readonly transfers: Transfers;
+  /** Where /get saves files without a directory of its own (--downloads). */
+  readonly downloads: string;
   /** What Tab completes: names heard and channels seen. */
   known: { names: Set<string>; channels: Set<string> };
 }

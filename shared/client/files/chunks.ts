@@ -1,18 +1,18 @@
 /**
- * How a file is cut for the wire: chunks of CHUNK_BYTES (the last one
- * shorter), each with its SHA-256, the whole file with its own. Which
+ * How a file is cut for the wire (shared/protocol/ops/files.ts): chunks of
+ * the server's chunk size (CHUNK_BYTES; the last one shorter), each with its
+ * SHA-256, the whole file with its own. The chunk size is a parameter here
+ * so that unit tests can cut small files into many chunks. Which
  * chunks the server is missing travels as index ranges [first, last]
  * (both included), which a list of indexes is turned into and back.
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-
-/** Bytes in each chunk but the last: under the 64 KiB frame limit with room for the rest of the request. */
-export const CHUNK_BYTES = 60 * 1024;
+import { CHUNK_BYTES } from "../../protocol/limits.js";
 
 /** An inclusive range of chunk indexes. */
-export type Range = readonly [first: number, last: number];
+export type Range = [first: number, last: number];
 
 /** How many chunks a file of `size` bytes has (an empty file has none). */
 export function chunkCount(size: number, chunk = CHUNK_BYTES): number {
@@ -34,7 +34,7 @@ export function indexesOf(ranges: readonly Range[]): number[] {
 /** `indexes` as the fewest ranges. */
 export function rangesOf(indexes: Iterable<number>): Range[] {
   const sorted = [...new Set(indexes)].sort((a, b) => a - b);
-  const ranges: [number, number][] = [];
+  const ranges: Range[] = [];
   for (const i of sorted) {
     const last = ranges.at(-1);
     if (last && last[1] === i - 1) last[1] = i;

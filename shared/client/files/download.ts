@@ -7,7 +7,7 @@
  * is checked before it gets its final name.
  */
 import { mkdir } from "node:fs/promises";
-import { sha256 } from "./chunks.js";
+import { chunkLength, sha256 } from "./chunks.js";
 import type { FileOps, OfferInfo } from "./file-ops.js";
 import { PartFile } from "./part-file.js";
 import { Progress, type ProgressReport } from "./progress.js";
@@ -44,8 +44,7 @@ export async function download(o: DownloadOptions): Promise<Downloaded> {
     const progress = new Progress(info.size, resumed);
     await runWindow(part.missing, async (index, signal) => {
       const answer = await o.ops.fetch(info.offer, index, signal);
-      const expected = Math.min(info.chunk, info.size - index * info.chunk);
-      if (answer.index !== index || answer.bytes.length !== expected || sha256(answer.bytes) !== answer.sha256) throw new CorruptChunkError(index);
+      if (answer.index !== index || answer.bytes.length !== chunkLength(index, info.size, info.chunk) || sha256(answer.bytes) !== answer.sha256) throw new CorruptChunkError(index);
       await part.write(index, answer.bytes, answer.sha256);
       progress.add(answer.bytes.length);
       o.onProgress?.(progress.report());

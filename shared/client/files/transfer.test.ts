@@ -8,7 +8,8 @@ import { ServerUnreachableError } from "../../errors.js";
 import { RejectedError } from "../../protocol/errors.js";
 import { chunkCount, rangesOf, sha256 } from "./chunks.js";
 import { download } from "./download.js";
-import type { ChunkAnswer, FileOps, OfferInfo } from "./file-ops.js";
+import type { FetchAnswer } from "../../protocol/index.js";
+import type { FileOps, OfferInfo } from "./file-ops.js";
 import { partPath } from "./part-file.js";
 import { CorruptFileError } from "./transfer-errors.js";
 import { upload } from "./upload.js";
@@ -32,7 +33,7 @@ class MemoryFiles implements FileOps {
     this.uploads.set(r.sha256, u);
     const missing = Array.from({ length: chunkCount(r.size, CHUNK) }, (_, i) => i).filter((i) => !u.chunks.has(i));
     const done = this.offers.find((o) => o.sha256 === r.sha256);
-    return { upload: r.sha256, missing: rangesOf(missing), ...(done && missing.length === 0 ? { offer: done.offer } : {}) };
+    return { upload: r.sha256, chunk: CHUNK, missing: rangesOf(missing), ...(done && missing.length === 0 ? { offer: done.offer } : {}) };
   }
 
   async put(r: { upload: string; index: number; sha256: string }, bytes: Buffer) {
@@ -42,11 +43,15 @@ class MemoryFiles implements FileOps {
     const u = this.uploads.get(r.upload)!;
     if (sha256(bytes) !== r.sha256) throw new RejectedError("bad-chunk", "chunk does not match its hash");
     u.chunks.set(r.index, bytes);
-    if (u.chunks.size < chunkCount(u.size, CHUNK)) return { index: r.index };
+    if (u.chunks.size < chunkCount(u.size, CHUNK)) return { upload: r.upload, index: r.index };
     const whole = Buffer.concat([...u.chunks.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b));
     const offer = this.offers.length + 1;
-    this.offers.push({ offer, name: u.name, size: u.size, sha256: sha256(whole), chunk: CHUNK, from: "kyle", expires: "2099-01-01T00:00:00.000Z" });
-    return { index: r.index, offer };
+    this.offers.push({ offer, name: u.name, size: u.size, sha256: sha256(whole), chunk: CHUNK, from: "kyle", to: "zoe", time: "2026-01-01T00:00:00.000Z", expires: "2099-01-01T00:00:00.000Z" });
+    return { upload: r.upload, index: r.index, offer };
+  }
+
+  async files() {
+    return { files: this.offers };
   }
 
   async get(offer: number) {
@@ -55,14 +60,14 @@ class MemoryFiles implements FileOps {
     return o;
   }
 
-  async fetch(offer: number, index: number): Promise<ChunkAnswer> {
+  async fetch(offer: number, index: number): Promise<FetchAnswer> {
     this.fetches++;
     const broken = this.fault?.("fetch", index);
     if (broken instanceof Error) throw broken;
     const bytes = Buffer.from(this.uploads.get(this.offers[offer - 1]!.sha256)!.chunks.get(index)!);
     const hash = sha256(bytes);
     if (broken === "corrupt") bytes[0]! ^= 0xff;
-    return { index, sha256: hash, bytes };
+    return { offer, index, sha256: hash, bytes };
   }
 }
 
@@ -77,7 +82,7 @@ async function setup(t: TestContext, size = 10 * CHUNK + 123, name = "data.bin")
 
 test("a file goes up and comes down whole, under its name, not executable, the directory made private", async (t) => {
   const { bytes, path, dir, ops } = await setup(t);
-  const sent = await upload({ ops, path, to: "zoe", chunk: CHUNK });
+  const sent = await upload({ ops, path, to: "zoe" });
   assert.equal(sent.offer, 1);
   assert.equal(sent.sha256, sha256(bytes));
   assert.equal(sent.resumed, 0);
@@ -94,7 +99,7 @@ test("a file goes up and comes down whole, under its name, not executable, the d
 
 test("a second download of the same offer gets a numbered name", async (t) => {
   const { path, dir, ops } = await setup(t);
-  await upload({ ops, path, to: "zoe", chunk: CHUNK });
+  await upload({ ops, path, to: "zoe" });
   await download({ ops, offer: 1, dir });
   const again = await download({ ops, offer: 1, dir });
   assert.equal(again.path, join(dir, "data (1).bin"));
@@ -102,7 +107,7 @@ test("a second download of the same offer gets a numbered name", async (t) => {
 
 test("a chunk corrupted on the way is fetched again", async (t) => {
   const { bytes, path, dir, ops } = await setup(t);
-  await upload({ ops, path, to: "zoe", chunk: CHUNK });
+  await upload({ ops, path, to: "zoe" });
   let corrupted = 0;
   ops.fault = (op, index) => (op === "fetch" && index === 3 && corrupted++ < 2 ? "corrupt" : undefined);
   const got = await download({ ops, offer: 1, dir });
@@ -112,7 +117,7 @@ test("a chunk corrupted on the way is fetched again", async (t) => {
 
 test("a killed download resumes: only the missing chunks are fetched", async (t) => {
   const { bytes, path, dir, ops } = await setup(t);
-  await upload({ ops, path, to: "zoe", chunk: CHUNK });
+  await upload({ ops, path, to: "zoe" });
   const abort = new AbortController();
   ops.fault = (op) => (op === "fetch" && ops.fetches > 4 ? (abort.abort(new Error("killed")), new Error("killed")) : undefined);
   await assert.rejects(download({ ops, offer: 1, dir, signal: abort.signal, width: 1 }), /killed/);
@@ -130,7 +135,7 @@ test("a killed download resumes: only the missing chunks are fetched", async (t)
 
 test("a resumed download fetches again a chunk whose bytes on disk no longer match, and ignores a torn line", async (t) => {
   const { bytes, path, dir, ops } = await setup(t);
-  await upload({ ops, path, to: "zoe", chunk: CHUNK });
+  await upload({ ops, path, to: "zoe" });
   const abort = new AbortController();
   ops.fault = (op) => (op === "fetch" && ops.fetches > 4 ? (abort.abort(new Error("killed")), new Error("killed")) : undefined);
   await assert.rejects(download({ ops, offer: 1, dir, signal: abort.signal, width: 1 }));
@@ -150,11 +155,11 @@ test("a killed upload resumes: only the chunks the server lacks are sent", async
   const { path, ops } = await setup(t);
   const abort = new AbortController();
   ops.fault = (op) => (op === "put" && ops.puts > 6 ? (abort.abort(new Error("killed")), new Error("killed")) : undefined);
-  await assert.rejects(upload({ ops, path, to: "zoe", chunk: CHUNK, signal: abort.signal, width: 1 }));
+  await assert.rejects(upload({ ops, path, to: "zoe", signal: abort.signal, width: 1 }));
   ops.fault = undefined;
   ops.puts = 0;
   let resumed = -1;
-  const sent = await upload({ ops, path, to: "zoe", chunk: CHUNK, onStart: (o) => (resumed = o.resumed) });
+  const sent = await upload({ ops, path, to: "zoe", onStart: (o) => (resumed = o.resumed) });
   assert.equal(resumed, 6 * CHUNK);
   assert.equal(ops.puts, 5);
   assert.equal(sent.offer, 1);
@@ -169,7 +174,7 @@ test("slow-down pauses the window for the time asked; an unanswered request is s
     if (op === "fetch" && index === 5 && !lost) return (lost = true), new ServerUnreachableError("tcp://x", 10);
     return undefined;
   };
-  await upload({ ops, path, to: "zoe", chunk: CHUNK });
+  await upload({ ops, path, to: "zoe" });
   const got = await download({ ops, offer: 1, dir });
   assert.ok(slowed && lost);
   assert.deepEqual(await readFile(got.path), bytes);
@@ -179,12 +184,12 @@ test("a refusal no retry mends stops the transfer with the server's sentence; no
   const { path, dir, ops } = await setup(t);
   await assert.rejects(download({ ops, offer: 9, dir }), { name: "RejectedError", reason: "no such offer" });
   ops.fault = (op) => (op === "put" ? new RejectedError("quota", "your files take 100 MB already") : undefined);
-  await assert.rejects(upload({ ops, path, to: "zoe", chunk: CHUNK }), { reason: "your files take 100 MB already" });
+  await assert.rejects(upload({ ops, path, to: "zoe" }), { reason: "your files take 100 MB already" });
 });
 
 test("a whole file whose hash is not the one offered is not saved", async (t) => {
   const { path, dir, ops } = await setup(t);
-  await upload({ ops, path, to: "zoe", chunk: CHUNK });
+  await upload({ ops, path, to: "zoe" });
   const offered = ops.offers[0]!;
   ops.get = async () => ({ ...offered, sha256: "0".repeat(64) });
   await assert.rejects(download({ ops, offer: 1, dir }), CorruptFileError);
@@ -193,7 +198,7 @@ test("a whole file whose hash is not the one offered is not saved", async (t) =>
 
 test("a dangerous name is saved inside the download directory", async (t) => {
   const { bytes, path, dir, ops } = await setup(t);
-  await upload({ ops, path, to: "zoe", chunk: CHUNK });
+  await upload({ ops, path, to: "zoe" });
   for (const name of ["../../.bashrc", "/etc/passwd", "C:\\x\\evil.dll", "a\0b", "..", "é".repeat(300) + ".txt"]) {
     ops.offers[0]!.name = name;
     const got = await download({ ops, offer: 1, dir });
@@ -208,11 +213,11 @@ test("an empty file goes up and comes down", async (t) => {
   const { path, dir, ops } = await setup(t, 0, "empty");
   ops.offer = async function (r) {
     const offer = this.offers.length + 1;
-    this.offers.push({ offer, name: r.name, size: 0, sha256: r.sha256, chunk: CHUNK, from: "kyle", expires: "2099-01-01T00:00:00.000Z" });
+    this.offers.push({ offer, name: r.name, size: 0, sha256: r.sha256, chunk: CHUNK, from: "kyle", to: "zoe", time: "2026-01-01T00:00:00.000Z", expires: "2099-01-01T00:00:00.000Z" });
     this.uploads.set(r.sha256, { size: 0, chunks: new Map(), name: r.name });
-    return { upload: r.sha256, missing: [], offer };
+    return { upload: r.sha256, chunk: CHUNK, missing: [], offer };
   };
-  const sent = await upload({ ops, path, to: "zoe", chunk: CHUNK });
+  const sent = await upload({ ops, path, to: "zoe" });
   const got = await download({ ops, offer: sent.offer, dir });
   assert.equal((await stat(got.path)).size, 0);
 });

@@ -5,14 +5,23 @@
  * the server keeps what arrived under the same upload), then those chunks,
  * each with its own SHA-256, through the credit window (window.ts). The
  * answer to the put that completes the file carries the offer's number.
+ *
+ * When the window ends without that number (the answer was lost, or the
+ * offer listed only the first MISSING_RANGES_MAX ranges), or the server
+ * forgot the upload (not-found), the file is offered again, which says
+ * what is still missing: a few rounds at most.
  */
 import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { chunkLength, hashFile, indexesOf, readChunk, sha256, CHUNK_BYTES } from "./chunks.js";
+import { RejectedError } from "../../protocol/errors.js";
+import { chunkLength, hashFile, indexesOf, readChunk, sha256 } from "./chunks.js";
 import type { FileOps } from "./file-ops.js";
 import { Progress, type ProgressReport } from "./progress.js";
 import { TransferError } from "./transfer-errors.js";
 import { runWindow, type WindowOptions } from "./window.js";
+
+/** Offers of one upload before it gives up (each one after a window that got no offer number). */
+const ROUNDS = 5;
 
 /** What an upload is told and tells. */
 export interface UploadOptions extends WindowOptions {
@@ -21,11 +30,11 @@ export interface UploadOptions extends WindowOptions {
   path: string;
   /** The recipient: a user, a group, or a #channel. */
   to: string;
+  /** Once the file is hashed (before the offer). */
+  onHashed?: (o: { name: string; size: number; sha256: string }) => void;
   /** Once the server has answered the offer: how much it has already (a resumed upload). */
   onStart?: (o: { name: string; size: number; sha256: string; resumed: number }) => void;
   onProgress?: (p: ProgressReport) => void;
-  /** Bytes per chunk (the protocol's; tests use smaller ones). */
-  chunk?: number;
 }
 
 /** A finished upload. */
@@ -40,34 +49,44 @@ export interface Uploaded {
 
 /** Sends the file at `o.path` to `o.to`; resolves once the server has it whole and verified. */
 export async function upload(o: UploadOptions): Promise<Uploaded> {
-  const chunk = o.chunk ?? CHUNK_BYTES;
   const name = basename(o.path);
   const info = await stat(o.path);
   if (info.isDirectory()) throw new TransferError(`${o.path} is a directory: /send sends one file`);
   if (!info.isFile()) throw new TransferError(`${o.path} is not a regular file`);
   const { sha256: fileHash, size } = await hashFile(o.path, o.signal);
-  const first = await o.ops.offer({ to: o.to, name, size, sha256: fileHash }, o.signal);
-  const missing = indexesOf(first.missing);
-  const resumed = size - missing.reduce((n, i) => n + chunkLength(i, size, chunk), 0);
-  o.onStart?.({ name, size, sha256: fileHash, resumed });
-  let offer = first.offer;
-  if (offer === undefined) {
-    const progress = new Progress(size, resumed);
-    const file = await open(o.path, "r");
-    try {
-      await runWindow(missing, async (index, signal) => {
-        const bytes = await readChunk(file, index, size, chunk);
-        const answer = await o.ops.put({ upload: first.upload, index, sha256: sha256(bytes) }, bytes, signal);
-        if (answer.offer !== undefined) offer = answer.offer;
-        progress.add(bytes.length);
-        o.onProgress?.(progress.report());
-      }, o);
-    } finally {
-      await file.close();
+  o.onHashed?.({ name, size, sha256: fileHash });
+  const request = { to: o.to, name, size, sha256: fileHash };
+  const done = (offer: number, resumed: number): Uploaded => ({ offer, name, size, sha256: fileHash, resumed });
+  const file = await open(o.path, "r");
+  try {
+    let progress: Progress | undefined;
+    for (let round = 0; round < ROUNDS; round++) {
+      const answer = await o.ops.offer(request, o.signal);
+      const missing = indexesOf(answer.missing);
+      if (!progress) {
+        const resumed = size - missing.reduce((n, i) => n + chunkLength(i, size, answer.chunk), 0);
+        progress = new Progress(size, answer.offer === undefined ? resumed : size);
+        o.onStart?.({ name, size, sha256: fileHash, resumed: progress.resumed });
+      }
+      if (answer.offer !== undefined) return done(answer.offer, progress.resumed);
+      let offer: number | undefined;
+      const meter = progress;
+      try {
+        await runWindow(missing, async (index, signal) => {
+          const bytes = await readChunk(file, index, size, answer.chunk);
+          const put = await o.ops.put({ upload: answer.upload, index, sha256: sha256(bytes) }, bytes, signal);
+          if (put.offer !== undefined) offer = put.offer;
+          meter.add(bytes.length);
+          o.onProgress?.(meter.report());
+        }, o);
+      } catch (err) {
+        /* The server forgot the upload (it expired, or was lost): the next offer starts it again. */
+        if (!(err instanceof RejectedError && err.code === "not-found" && offer === undefined)) throw err;
+      }
+      if (offer !== undefined) return done(offer, progress.resumed);
     }
+  } finally {
+    await file.close();
   }
-  /* Every chunk is in, but the answer naming the offer was lost: the offer again says it. */
-  offer ??= (await o.ops.offer({ to: o.to, name, size, sha256: fileHash }, o.signal)).offer;
-  if (offer === undefined) throw new TransferError(`the server took every chunk of ${name} but did not offer it; run the same command again`);
-  return { offer, name, size, sha256: fileHash, resumed };
+  throw new TransferError(`the server took the chunks of ${name} but never offered it; run the same command again`);
 }
