@@ -10,8 +10,10 @@
  * lost (the server restarted, a reconnect dropped a request), and order
  * can no longer be trusted: the socket is closed and every outstanding
  * request rejects with ServerUnreachableError, for the engine to send
- * again on a new socket (the Lazy Pirate way). A request whose caller gave
- * up keeps its place, so that its reply is still taken for it.
+ * again on a new socket (the Lazy Pirate way). So does a reply to a put or
+ * a fetch that names another chunk than its request: one was lost on the
+ * way. A request whose caller gave up keeps its place, so that its reply
+ * is still taken for it.
  */
 import { Dealer } from "zeromq";
 import { ClosedError, ServerUnreachableError, type HandshakeError } from "../../errors.js";
@@ -40,6 +42,8 @@ export interface FileLinkOptions {
 
 interface Outstanding {
   op: FileOp;
+  /** The chunk a put or fetch is about, which its ok answer names. */
+  index: number | undefined;
   sent: number;
   /** Settled already (the caller gave up): the reply is taken and dropped. */
   done: boolean;
@@ -95,7 +99,8 @@ export class FileLink implements FileOps {
     const token = this.o.token();
     if (token === undefined) throw new TransferError("files are for accounts: /login (or /register) first");
     const frames = await new Promise<Buffer[]>((resolve, reject) => {
-      const entry: Outstanding = { op, sent: Date.now(), done: false, resolve, reject };
+      const index = r.op === "put" || r.op === "fetch" ? r.index : undefined;
+      const entry: Outstanding = { op, index, sent: Date.now(), done: false, resolve, reject };
       const abandon = () => {
         if (entry.done) return;
         entry.done = true;
@@ -132,9 +137,15 @@ export class FileLink implements FileOps {
     try {
       for await (const frames of socket) {
         if (socket !== this.socket) return;
-        const entry = this.outstanding.shift();
         /* The empty delimiter the server puts back first. */
-        entry?.resolve(frames[0]?.length === 0 ? frames.slice(1) : frames);
+        const reply = frames[0]?.length === 0 ? frames.slice(1) : frames;
+        const entry = this.outstanding[0];
+        if (entry?.index !== undefined && reply[0]?.toString() === "ok" && namedIndex(reply) !== entry.index) {
+          this.reset(new ServerUnreachableError(this.o.endpoint, Date.now() - entry.sent));
+          return;
+        }
+        this.outstanding.shift();
+        entry?.resolve(reply);
         this.watch();
       }
     } catch {
@@ -165,5 +176,15 @@ export class FileLink implements FileOps {
     this.failure = err;
     this.o.onFailure?.(err);
     this.reset(err);
+  }
+}
+
+/** The chunk index an ok reply's JSON names, if any. */
+function namedIndex(reply: Buffer[]): number | undefined {
+  try {
+    const index = (JSON.parse(reply[1]?.toString("utf8") ?? "") as { index?: unknown }).index;
+    return typeof index === "number" ? index : undefined;
+  } catch {
+    return undefined;
   }
 }
