@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { killGroup, run, runCommand, runToExit, type Proc } from "../shared/testing/processes.js";
 import { CLIENT, messages } from "../shared/testing/chat.js";
 
-const READY = /^multi-channel server listening: posts on tcp:\/\/127\.0\.0\.1:(\d+), publishing on tcp:\/\/127\.0\.0\.1:(\d+), messages stored in (.*) \(Ctrl-C to stop\)$/;
+const READY = /^multi-channel server listening: posts on tcp:\/\/127\.0\.0\.1:(\d+), publishing on tcp:\/\/127\.0\.0\.1:(\d+), files on tcp:\/\/127\.0\.0\.1:\d+, messages stored in (.*) \(Ctrl-C to stop\)$/;
 
 interface Started extends Proc {
   postPort: string;

@@ -17,6 +17,8 @@ export class PostSlot {
     readonly envelope: Buffer[],
     readonly batch: Batch,
     readonly index: number,
+    /** For an entry the server wrote itself (Pipeline.record): told the numbers instead of a reply being sent. */
+    readonly done?: (numbers: Numbers | undefined) => void,
   ) {}
 }
 

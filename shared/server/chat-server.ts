@@ -6,6 +6,11 @@
  * XPUB, parts 2 and 3 with it and one channel, part 4 with channels (and
  * optionally a durable log, CURVE and other limits).
  *
+ * Part 4 with file options also binds a file port (files/): a ROUTER of
+ * its own on the post port's address, so transfers never queue in front
+ * of chat; a file offered to a channel becomes a message through the
+ * pipeline like a post.
+ *
  * ROUTER rather than REP: replies can go out in any order, which lets a
  * batch of posts be acknowledged after its one commit.
  */
@@ -25,6 +30,7 @@ import { conversations as openConversations, type Conversations } from "./conver
 import { MemoryConversationStore } from "./conversations/memory-store.js";
 import type { ConversationStore } from "./conversations/store.js";
 import { Fanout } from "./fanout.js";
+import { startFiles, type FileOptions, type Files } from "./files/index.js";
 import type { EventLog } from "./log/event-log.js";
 import { MemoryLog } from "./log/memory.js";
 import { Pipeline } from "./pipeline.js";
@@ -80,6 +86,8 @@ export interface ServerOptions {
   onError?: (sentence: string) => void;
   /** The server's JSON log (mc_server --log); closed with the server. */
   serverLog?: ServerLog | undefined;
+  /** Files between accounts (part 4): the file port beside the post port, and its store and limits. */
+  files?: FileOptions | undefined;
 }
 
 /** A running server. */
@@ -87,6 +95,8 @@ export interface ChatServer {
   /** The post endpoint actually bound (port 0 resolved). */
   readonly postEndpoint: string;
   readonly pubEndpoint: string | undefined;
+  /** The file port's endpoint, when it has one (part 4 with file options). */
+  readonly fileEndpoint: string | undefined;
   /** Where it records messages: read it, or append to it to have the fan-out publish. */
   readonly log: EventLog;
   readonly accounts: Accounts;
@@ -174,12 +184,31 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     },
   });
   const authLimiter = new RateLimiter(options.authRate ?? 2, options.authBurst ?? 10);
-  const pipeline = new Pipeline({
+  let files: Files | undefined;
+  if (options.files && features.multiChannel) {
+    try {
+      files = await startFiles(options.files, router.lastEndpoint ?? options.post, security, {
+        userOf: (token, now) => accounts.userOf(token, now),
+        account: (key) => accountStore.get(key)?.user,
+        group: (key) => conversations.store.group(key),
+        deliver: (key, item) => void conversations.inboxes.deliver(key, item),
+        /* A channel's offer is a message the server writes: through the pipeline, so it is numbered and published like a post. */
+        record: (entry) => pipeline.record(entry),
+        onEvent: (e) => serverLog.file(e),
+        onError,
+      }, (op, code) => serverLog.refused(op, code));
+    } catch (err) {
+      closeAll();
+      throw err;
+    }
+  }
+  const pipeline: Pipeline = new Pipeline({
     log, features, presence, limiter, accounts, conversations, authLimiter, heartbeatMs, presenceMs,
     replies: new SendQueue(router, (err) => onError(`could not send a reply: ${String(err)}`)),
     announce: (events) => fanout?.presence(events),
     onError,
     onRefused: (op, code, user) => serverLog.refused(op, code, user),
+    filePort: files?.port,
   });
 
   const serveRequests = async () => {
@@ -205,11 +234,13 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
   return {
     postEndpoint: router.lastEndpoint ?? options.post,
     pubEndpoint: xpub?.lastEndpoint ?? undefined,
+    fileEndpoint: files?.endpoint,
     log,
     accounts,
     conversations,
     async close() {
       clearInterval(timer);
+      await files?.close();
       await pipeline.drain();
       printer.flush();
       stopPrinting();

@@ -20,6 +20,8 @@
  *   events and log entries. Edits and deletions (handlers/edits.ts) write
  *   entries like posts: their own login decides whose messages they may
  *   change, and they are batched, committed and answered the same way.
+ * Entries the server writes itself (a file offered to a channel) join the
+ *   open batch through record(), and are committed and published the same way.
  * commit: the entries of every post of one event-loop turn are appended to
  *   the log as one batch (group commit) when the engine asks for it, else
  *   each at once; posts that come while a batch is being committed form the
@@ -76,6 +78,8 @@ export interface PipelineOptions {
   onError: (sentence: string) => void;
   /** Hears of every request refused with a code (the server's --log): its op, the code, the name it gave. */
   onRefused?: (op: string, code: string, user?: string) => void;
+  /** The file port, which hello answers name; none without one. */
+  filePort?: number | undefined;
 }
 
 const UNAVAILABLE = encodeError("unavailable", "the server could not store the message; try again");
@@ -167,13 +171,23 @@ export class Pipeline {
     this.enqueue(envelope, post(p, now, user, account));
   }
 
-  /** Adds an entry to the open batch; its request is answered once the batch is committed. */
-  private enqueue(envelope: Buffer[], entry: LogEntry): void {
+  /**
+   * Appends an entry the server writes itself (a file offered to a
+   * channel): batched, numbered and committed like a post, and published
+   * by the fan-out from the committed tail like any. Resolves with its
+   * numbers once committed (undefined if the commit failed).
+   */
+  record(entry: LogEntry): Promise<Numbers | undefined> {
+    return new Promise((resolve) => this.enqueue([], entry, resolve));
+  }
+
+  /** Adds an entry to the open batch; its request is answered (or `done` told) once the batch is committed. */
+  private enqueue(envelope: Buffer[], entry: LogEntry, done?: (numbers: Numbers | undefined) => void): void {
     let b = this.open;
     const first = !b;
     if (!b) b = this.open = new Batch();
     b.byId.set(entry.id, b.entries.length);
-    b.replies.push(new PostSlot(envelope, b, b.entries.length));
+    b.replies.push(new PostSlot(envelope, b, b.entries.length, done));
     b.entries.push(entry);
     // While a batch is being committed, posts wait for it (its settling flushes them).
     if (this.committing) return;
@@ -296,8 +310,8 @@ export class Pipeline {
 
   /** What a handler may read and change, for a request that arrived at `now`. */
   private context(now: number): HandlerContext {
-    const { log, presence, accounts, heartbeatMs, presenceMs, conversations: { inboxes, messages, groups } } = this.o;
-    return { log, presence, accounts, heartbeatMs, presenceMs, inboxes, messages, groups, now };
+    const { log, presence, accounts, heartbeatMs, presenceMs, filePort, conversations: { inboxes, messages, groups } } = this.o;
+    return { log, presence, accounts, heartbeatMs, presenceMs, inboxes, messages, groups, now, filePort };
   }
 
   /** Appends the open batch unless one is still being committed (then its settling does). */
@@ -332,6 +346,7 @@ export class Pipeline {
     this.committing = undefined;
     for (const r of b.replies) {
       if (!(r instanceof PostSlot)) this.settle(r);
+      else if (r.done) r.done(r.batch.numbers?.[r.index]);
       else if (r.batch.numbers) this.o.replies.send([...r.envelope, ...ack(r.batch.entries[r.index]!, r.batch.numbers[r.index]!)]);
       else this.o.replies.send([...r.envelope, ...UNAVAILABLE]);
     }

@@ -18,8 +18,8 @@ export class RateLimiter {
     readonly burst: number,
   ) {}
 
-  /** Takes one token for `key`: 0 when allowed, else ms until one is due. */
-  take(key: string, now: number): number {
+  /** Takes `cost` tokens (one by default; bytes for the file port) for `key`: 0 when allowed, else ms until they are due. */
+  take(key: string, now: number, cost = 1): number {
     if (this.rate <= 0) return 0;
     let b = this.buckets.get(key);
     if (!b) {
@@ -29,11 +29,11 @@ export class RateLimiter {
       b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) * this.rate) / 1000);
       b.at = now;
     }
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
+    if (b.tokens >= cost) {
+      b.tokens -= cost;
       return 0;
     }
-    return Math.ceil(((1 - b.tokens) * 1000) / this.rate);
+    return Math.ceil(((cost - b.tokens) * 1000) / this.rate);
   }
 
   /** Drops buckets that have refilled completely. */

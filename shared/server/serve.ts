@@ -56,9 +56,10 @@ export async function runServerCli(c: ServerCommand): Promise<void> {
  */
 export async function serve(name: string, options: ServerOptions, note = "", after?: (server: ChatServer) => string): Promise<void> {
   const server = await startChatServer(options);
-  const where = server.pubEndpoint
+  /* Whoever parses this line reads "posts on X, publishing on Y" first: the file port comes after. */
+  const where = (server.pubEndpoint
     ? `posts on ${server.postEndpoint}, publishing on ${server.pubEndpoint}`
-    : `posts on ${server.postEndpoint}`;
+    : `posts on ${server.postEndpoint}`) + (server.fileEndpoint ? `, files on ${server.fileEndpoint}` : "");
   const stopped = new Promise<void>((resolve) => onShutdown(async () => {
     await server.close();
     process.stdout.write(`stopped after recording ${server.log.gseq} messages\n`);

@@ -138,6 +138,9 @@ export interface ServerProc extends Proc {
   pub: string | undefined;
   postPort: string;
   pubPort: string;
+  /** The file port's endpoint and port (part 4's mc_server); undefined and "" for servers without one. */
+  files: string | undefined;
+  filePort: string;
 }
 
 /** Starts a server script on free ports (port 0) and waits for its readiness line. */
@@ -145,8 +148,8 @@ export async function startServer(t: TestContext, script: string, extra: string[
   const withPub = !script.includes("post_server");
   const p = ports ?? (withPub ? ["0", "0"] : ["0"]);
   const proc = run(t, script, ["127.0.0.1", ...p.filter((x): x is string => x !== undefined), ...extra]);
-  const m = await proc.line(/listening: posts on (tcp:\/\/[\d.]+:(\d+))(?:, publishing on (tcp:\/\/[\d.]+:(\d+)))?/);
-  return { ...proc, post: m[1]!, postPort: m[2]!, pub: m[3], pubPort: m[4] ?? "" };
+  const m = await proc.line(/listening: posts on (tcp:\/\/[\d.]+:(\d+))(?:, publishing on (tcp:\/\/[\d.]+:(\d+)))?(?:, files on (tcp:\/\/[\d.]+:(\d+)))?/);
+  return { ...proc, post: m[1]!, postPort: m[2]!, pub: m[3], pubPort: m[4] ?? "", files: m[5], filePort: m[6] ?? "" };
 }
 
 /**

@@ -27,6 +27,8 @@ export interface HandlerContext {
   groups: Groups;
   /** When the request arrived (ms since the Unix epoch). */
   now: number;
+  /** The file port, when the server has one (hello answers name it). */
+  filePort?: number | undefined;
 }
 
 /** A control request's result: the answer (JSON) and the joins and leaves it caused. */

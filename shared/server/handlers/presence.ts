@@ -11,6 +11,7 @@ export const handlers: ControlHandlers<"hello" | "bye" | "who"> = {
   hello({ hello }, c) {
     const answer: HelloAnswer = {
       epoch: c.log.epoch, heartbeatMs: c.heartbeatMs, presenceMs: Math.floor(c.presenceMs / 3), accounts: c.accounts.mode,
+      ...(c.filePort === undefined ? {} : { filePort: c.filePort }),
     };
     return { answer, events: c.presence.hello(hello, c.now) };
   },

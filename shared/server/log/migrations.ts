@@ -4,6 +4,11 @@
  * moves a file one version up, in one transaction with its version number,
  * so a file is always at exactly one version. Append new migrations at the
  * end; never edit one that has shipped.
+ *
+ * Versions increase along the list but may skip one: a version is numbered
+ * when its branch starts (4 for conversations, 5 for alerts), and a branch
+ * may land before the one numbered below it. A file at version v gets every
+ * migration numbered above v, in order.
  */
 import type Database from "better-sqlite3";
 import { UsageError } from "../../errors.js";
@@ -28,7 +33,7 @@ export interface Migration {
   sql: string;
 }
 
-/** In order; `MIGRATIONS[i].version === i + 1`. */
+/** In increasing order of version (gaps allowed, see above). */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -106,10 +111,33 @@ export const MIGRATIONS: readonly Migration[] = [
         group_key TEXT NOT NULL, key TEXT NOT NULL, user TEXT NOT NULL, since INTEGER NOT NULL, PRIMARY KEY (group_key, key));
     `,
   },
+
+  /* Version 5 (alerts, issue 12) goes here. */
+
+  /* ---- files (issue 14): version 6 ------------------------------------------ */
+  {
+    version: 6,
+    what: "files (issue 14): file offers (sender, recipient, name, size, SHA-256, when made and when they expire); the bytes are files in --files",
+    /*
+     * id is the offer's number (/get 7); the next one is meta's
+     * 'file_offer_next', so a number is never reused. from_key and to_key
+     * are folded keys (names.ts; a channel's name as is), from_user and
+     * to_name the spellings shown; kind is account, group or channel.
+     * Times are ms since the Unix epoch. It touches no other table, so it
+     * applies after whichever migrations land before it.
+     */
+    sql: `
+      CREATE TABLE IF NOT EXISTS file_offers (
+        id INTEGER PRIMARY KEY, from_key TEXT NOT NULL, from_user TEXT NOT NULL, to_name TEXT NOT NULL, to_key TEXT NOT NULL,
+        kind TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS file_offers_by_sha256 ON file_offers (sha256);
+    `,
+  },
+  /* ---- end of files ------------------------------------------------------------ */
 ];
 
 /** The version this code writes. */
-export const LATEST = MIGRATIONS.length;
+export const LATEST = MIGRATIONS.at(-1)!.version;
 
 /**
  * Brings an open database to the latest version: a new file gets version 0
@@ -121,7 +149,7 @@ export function migrate(db: Database.Database, path: string): void {
     throw new UsageError(`cannot open the store '${path}': it was written by a newer version of the server (schema ${version}; this one knows up to ${LATEST})`);
   }
   if (version === 0) db.exec(SCHEMA_V0);
-  for (const m of MIGRATIONS.slice(version)) {
+  for (const m of MIGRATIONS.filter((m) => m.version > version)) {
     db.transaction(() => {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
