@@ -68,7 +68,7 @@ async function list(c: CommandContext, arg: string): Promise<void> {
   if (offers.length === 0) return c.screen.output(["no file offers for you"]);
   const width = Math.max(...offers.map((o) => String(o.offer).length));
   c.screen.output([
-    `${offers.length === 1 ? "1 file offer" : `${offers.length} file offers`} (/get <offer>):`,
+    `${offers.length === 1 ? "1 file offer" : `${offers.length} file offers`} (/get <n>):`,
     ...offers.map((o) => {
       const to = o.to === c.user ? "" : ` to ${o.to}`;
       return `  ${String(o.offer).padStart(width)}  ${fileLabel(o)} from ${o.from}${to}, until ${until(o.expires)}`;
