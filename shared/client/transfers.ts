@@ -51,8 +51,8 @@ export class Transfers {
   private readonly running = new Map<string, Running>();
   private counter = 0;
   private closed = false;
-  /** Offers this client made: their inbox items need no line here (its `sent` line said it). */
-  readonly sent = new Set<number>();
+  /** What this client sends or sent (recipient and hash, in lower case): the inbox items of those offers need no line here (its `sent` line says it). */
+  private readonly sending = new Set<string>();
   /** Transfers that ended without doing their job. */
   failed = 0;
 
@@ -69,13 +69,13 @@ export class Transfers {
     this.start(async (link, r) => {
       const up = await upload({
         ops: link, path, to, signal: r.abort.signal,
+        onHashed: (h) => this.sending.add(`${to} ${h.sha256}`.toLowerCase()),
         onStart: (s) => {
           r.moved = Date.now();
           if (s.resumed > 0 && s.resumed < s.size) this.o.screen.notice(resumingLine("send", s.name, s.resumed, s.size));
         },
         onProgress: (p) => this.moved(r, "send", label, p),
       });
-      this.sent.add(up.offer);
       this.o.screen.output([sentLine(up, to)]);
     }, (sentence) => `could not send ${label}: ${sentence}`);
   }
@@ -96,6 +96,11 @@ export class Transfers {
       });
       this.o.screen.output([savedLine(got, got.path)]);
     }, (sentence) => `could not get ${label}: ${sentence}`, `get ${offer}`);
+  }
+
+  /** Whether an offer (an inbox item) is one this client made. */
+  madeHere(o: Pick<FileOffer, "to" | "sha256">): boolean {
+    return this.sending.has(`${o.to} ${o.sha256}`.toLowerCase());
   }
 
   /** The offers this account may download; undefined once the person has been told why not. */
