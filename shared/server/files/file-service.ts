@@ -114,7 +114,10 @@ export class FileService {
         if (r.index >= chunkCount(o.size)) throw new Refusal("bad-field", `offer ${o.offer} has ${chunkCount(o.size)} chunks, numbered from 0`);
         const length = chunkLength(o.size, r.index);
         this.throttle(key, length, now);
-        const bytes = await this.d.blobs.readChunk(o.sha256, r.index, length);
+        const bytes = await this.d.blobs.readChunk(o.sha256, r.index, length).catch((err: NodeJS.ErrnoException) => {
+          /* The sweep deleted it between the check and the read: it expired just now. */
+          throw err.code === "ENOENT" ? new Refusal("not-found", `offer ${o.offer} has expired`) : err;
+        });
         return encodeFetchAnswer({ offer: o.offer, index: r.index, sha256: sha256(bytes), bytes });
       }
       case "files": return encodeControlAnswer(this.list(key, now));

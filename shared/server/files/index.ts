@@ -27,9 +27,6 @@ export interface FileOptions {
   limits: FileLimits;
 }
 
-/** --max-file-size 100 MB, --file-quota 1 GB, --file-rate 50 MB/s, --file-ttl 7 days. */
-export const DEFAULT_FILE_LIMITS: FileLimits = { maxFileSize: 100_000_000, quota: 1_000_000_000, rate: 50_000_000, ttlMs: 7 * 86_400_000 };
-
 /** The running file port. */
 export interface Files {
   /** The endpoint bound (port 0 resolved), and its port. */
