@@ -12,10 +12,11 @@
  * taking posts on a ROUTER, as mc_server does. Its row (no target) shows
  * how much of the gap is the socket type alone.
  */
-import { startServer, startWorker, type Server, type Worker } from "./lib/children.js";
+import { PYZMQ, startServer, startWorker, type Server, type Worker } from "./lib/children.js";
 import { cpuSeconds } from "./lib/proc-stats.js";
 import { figure, type Figure } from "./lib/report.js";
 import { sleep } from "./lib/stats.js";
+import { pythonWithZmq } from "./lib/python.js";
 import type { Delivery } from "./clients/subscribers.js";
 import type { PipelinedResult } from "./clients/pipelined.js";
 
@@ -42,7 +43,7 @@ export interface Run {
   cpuUsPerMessage: { server: number; poster: number; subscribers: number };
 }
 
-type Kind = "bare" | "chat" | "router";
+type Kind = "bare" | "chat" | "router" | "pyzmq";
 
 export async function fanout(o: FanoutOptions): Promise<{ figures: Figure[]; details: object }> {
   const poster = startWorker();
@@ -51,10 +52,11 @@ export async function fanout(o: FanoutOptions): Promise<{ figures: Figure[]; det
   try {
     for (const count of o.subscribers) {
       for (let round = 0; round < (o.rounds ?? 1); round++) {
-        const kinds: Kind[] = count === 1 ? ["bare", "chat", "router"] : ["bare", "chat"];
+        const kinds: Kind[] = [...(count === 1 ? ["bare", "chat", "router"] as const : ["bare", "chat"] as const), ...(pythonWithZmq() ? ["pyzmq"] as const : [])];
         for (const kind of round % 2 === 0 ? kinds : kinds.reverse()) {
           const server = kind === "chat"
             ? await startServer("part4/mc_server.js", ["--rate", "0"])
+            : kind === "pyzmq" ? await startServer(PYZMQ)
             : await startServer("bench/servers/bare.js", [kind === "bare" ? "relay" : "router-relay"]);
           try {
             (runs[`${kind}-${count}`] ??= []).push(await once(server, poster, subs.slice(0, count), o));
@@ -74,13 +76,15 @@ export async function fanout(o: FanoutOptions): Promise<{ figures: Figure[]; det
     const missing = (kind: string) => runs[`${kind}-${count}`]!.reduce((a, r) => a + r.lost + r.gaps, 0);
     const bare = best("bare");
     const chat = best("chat");
+    /* The pyzmq relay's figure (issue 16's yardstick), when it ran. */
+    const py = (f: (r: Run) => number) => (runs[`pyzmq-${count}`] ? { python: f(best("pyzmq")) } : {});
     const who = `${count} subscriber${count > 1 ? "s" : ""}`;
     const note = (o.rounds ?? 1) > 1 ? `best of ${o.rounds}` : undefined;
     figures.push(
-      figure({ section, name: `${who}: delivered per subscriber`, unit: "msgs/s", chat: chat.perSubscriber, bare: bare.perSubscriber, note }),
-      figure({ section, name: `${who}: delivered in total`, unit: "msgs/s", chat: chat.total, bare: bare.total, note }, { atLeast: 0.8 }),
+      figure({ section, name: `${who}: delivered per subscriber`, unit: "msgs/s", chat: chat.perSubscriber, bare: bare.perSubscriber, ...py((r) => r.perSubscriber), note }),
+      figure({ section, name: `${who}: delivered in total`, unit: "msgs/s", chat: chat.total, bare: bare.total, ...py((r) => r.total), note }, { atLeast: 0.8 }),
       figure({ section, name: `${who}: lost or out of order`, unit: "count", chat: missing("chat"), bare: missing("bare"),
-        note: (o.rounds ?? 1) > 1 ? `all ${o.rounds} rounds` : undefined }, { atMost: 0, on: "chat" }),
+        ...py(() => missing("pyzmq")), note: (o.rounds ?? 1) > 1 ? `all ${o.rounds} rounds` : undefined }, { atMost: 0, on: "chat" }),
     );
     if (runs[`router-${count}`]) {
       const router = best("router");

@@ -3,9 +3,11 @@
  * subscriber in the same process, one post at a time (1 ms apart), on an
  * idle server and while another process posts at a steady rate (half of
  * mc_server's measured throughput). Baseline: a bare REP server that
- * publishes each request on a PUB socket and acks it, the same hops.
+ * publishes each request on a PUB socket and acks it, the same hops; and
+ * the same in pyzmq (bench/servers/pyzmq_relay.py) when Python has it.
  */
-import { startServer, startWorker, type Server } from "./lib/children.js";
+import { PYZMQ, startServer, startWorker, type Server } from "./lib/children.js";
+import { pythonWithZmq } from "./lib/python.js";
 import { figure, type Figure } from "./lib/report.js";
 import { percentiles, sleep, type Percentiles } from "./lib/stats.js";
 
@@ -35,6 +37,7 @@ export async function latency(o: LatencyOptions): Promise<{ figures: Figure[]; d
   try {
     servers.bare = await startServer("bench/servers/bare.js", ["relay"]);
     servers.chat = await startServer("part4/mc_server.js", ["--rate", "0"]);
+    if (pythonWithZmq()) servers.pyzmq = await startServer(PYZMQ);
     for (let round = 0; round < o.rounds; round++) {
       for (const phase of ["light", "loaded"] as const) {
         for (const [kind, server] of Object.entries(servers)) {
@@ -67,15 +70,18 @@ export async function latency(o: LatencyOptions): Promise<{ figures: Figure[]; d
   }
   const figures: Figure[] = [];
   const section = "End-to-end latency (post to subscriber)";
-  const { bare, chat } = results as Required<typeof results>;
+  const { bare, chat, pyzmq } = results as Required<typeof results>;
   for (const phase of ["light", "loaded"] as const) {
     const label = phase === "light" ? "idle server" : `under ${o.loadRate.toLocaleString("en-US")} posts/s`;
     const lost = chat![phase].lost + bare![phase].lost;
     const note = lost ? `${chat![phase].lost} / ${bare![phase].lost} not heard within 1 s` : undefined;
+    /* The pyzmq relay's figure (issue 16's yardstick), when it ran. */
+    const py = (f: (p: Percentiles) => number) => (pyzmq ? { python: f(pyzmq[phase]) } : {});
     figures.push(
-      figure({ section, name: `p50, ${label}`, unit: "us", chat: chat![phase].p50, bare: bare![phase].p50, ...(note ? { note } : {}) }, { atMost: 1.3 }),
-      figure({ section, name: `p99, ${label}`, unit: "us", chat: chat![phase].p99, bare: bare![phase].p99 }, { atMost: 2 }),
-      figure({ section, name: `p99.9, ${label}`, unit: "us", chat: chat![phase].p999, bare: bare![phase].p999 }),
+      figure({ section, name: `p50, ${label}`, unit: "us", chat: chat![phase].p50, bare: bare![phase].p50, ...py((p) => p.p50), ...(note ? { note } : {}) }, { atMost: 1.3 }),
+      figure({ section, name: `p99, ${label}`, unit: "us", chat: chat![phase].p99, bare: bare![phase].p99, ...py((p) => p.p99) }, { atMost: 2 }),
+      figure({ section, name: `p99.9, ${label}`, unit: "us", chat: chat![phase].p999, bare: bare![phase].p999, ...py((p) => p.p999) }),
+      figure({ section, name: `largest, ${label}`, unit: "us", chat: chat![phase].max, bare: bare![phase].max, ...py((p) => p.max) }),
     );
   }
   return { figures, details: { ...results, loadAchieved: loadRates } };

@@ -4,7 +4,7 @@
  * doing the same traffic in the same run. Prints a Markdown table and
  * writes the figures with the machine's description to bench/results.json.
  *
- *   node bench/run.js [--only throughput,latency,fanout,burst,memory,history,hostile,login] [--out file.json]
+ *   node bench/run.js [--only throughput,latency,fanout,burst,memory,history,hostile,login,private] [--out file.json]
  *
  * Bounded: every wait has a limit and the whole run stops itself after
  * eight minutes.
@@ -22,6 +22,7 @@ import { burst } from "./burst.js";
 import { idleSubscribers, storedMessages } from "./memory.js";
 import { history, timeHistory } from "./history.js";
 import { login } from "./login.js";
+import { privateMessages } from "./private.js";
 
 const LIMIT_MS = 8 * 60_000;
 const args = process.argv.slice(2);
@@ -115,6 +116,12 @@ try {
     const l = await login({ loginMs: 4000, posts: 2000, intervalMs: 2, rounds: 2, floodConnections: 32 });
     figures.push(...l.figures);
     details.login = l.details;
+  }
+  if (wanted("private")) {
+    step("private messages: round trip, throughput and memory per queued message, next to channel posts");
+    const p = await privateMessages({ samples: 1000, intervalMs: 1, pairs: 8, measureMs: 2000, queued: 36_000 });
+    figures.push(...p.figures);
+    details.private = p.details;
   }
   if (wanted("hostile")) {
     step("hostile input: RSS under malformed requests (bench/hostile-memory.js)");

@@ -1,12 +1,14 @@
 /**
  * Post throughput: 1, 4 and 16 closed-loop REQ clients in one process, each
  * posting 100-byte bodies, against mc_server (in memory and with --store)
- * and against a bare REP echo server answering the same clients. Also the
+ * against a bare REP echo server answering the same clients, and against
+ * the pyzmq relay (bench/servers/pyzmq_relay.py) when Python has pyzmq. Also the
  * server's CPU time per post, read from /proc over the same window.
  */
 import { join } from "node:path";
 import { cpuSeconds } from "./lib/proc-stats.js";
-import { startServer, startWorker, type Server } from "./lib/children.js";
+import { PYZMQ, startServer, startWorker, type Server } from "./lib/children.js";
+import { pythonWithZmq } from "./lib/python.js";
 import { figure, type Figure } from "./lib/report.js";
 import { sleep } from "./lib/stats.js";
 
@@ -39,6 +41,7 @@ export async function throughput(o: ThroughputOptions): Promise<{ figures: Figur
     bare: () => startServer("bench/servers/bare.js", ["echo"]),
     memory: () => startServer(MC, ["--rate", "0"]),
     sqlite: () => startServer(MC, ["--rate", "0", "--store", join(o.tmpDir, `throughput-${++db}.db`)]),
+    ...(pythonWithZmq() ? { pyzmq: () => startServer(PYZMQ) } : {}),
   };
   try {
     for (let round = 0; round < o.rounds; round++) {
@@ -57,6 +60,8 @@ export async function throughput(o: ThroughputOptions): Promise<{ figures: Figur
     await worker.stop();
   }
   const best = (key: string) => runs[key]!.reduce((a, b) => (b.rate > a.rate ? b : a));
+  /* The pyzmq relay's figure (issue 16's yardstick), when it ran. */
+  const py = (clients: number, f: (r: Run) => number) => (runs[`pyzmq-${clients}`] ? { python: f(best(`pyzmq-${clients}`)) } : {});
   const figures: Figure[] = [];
   const section = "Post throughput (REQ clients, 100-byte bodies)";
   for (const clients of o.clients) {
@@ -65,7 +70,7 @@ export async function throughput(o: ThroughputOptions): Promise<{ figures: Figur
       const chat = best(`${kind}-${clients}`);
       const target = clients === 16 ? { atLeast: kind === "memory" ? 0.85 : 0.6 } : undefined;
       const name = `${clients} client${clients > 1 ? "s" : ""}, ${kind === "memory" ? "in memory" : "--store (SQLite)"}`;
-      figures.push(figure({ section, name, unit: "posts/s", chat: chat.rate, bare: bare.rate, ...(chat.errors ? { note: `${chat.errors} errors` } : {}) }, target));
+      figures.push(figure({ section, name, unit: "posts/s", chat: chat.rate, bare: bare.rate, ...py(clients, (r) => r.rate), ...(chat.errors ? { note: `${chat.errors} errors` } : {}) }, target));
     }
   }
   for (const clients of o.clients) {
@@ -75,7 +80,7 @@ export async function throughput(o: ThroughputOptions): Promise<{ figures: Figur
       figures.push(figure({
         section: "Server CPU per post (from /proc, same runs)",
         name: `${clients} client${clients > 1 ? "s" : ""}, ${kind === "memory" ? "in memory" : "--store (SQLite)"}`,
-        unit: "us", chat: chat.cpuUsPerPost, bare: bare.cpuUsPerPost,
+        unit: "us", chat: chat.cpuUsPerPost, bare: bare.cpuUsPerPost, ...py(clients, (r) => r.cpuUsPerPost),
       }));
     }
   }

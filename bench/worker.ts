@@ -10,6 +10,7 @@ import { postPipelined } from "./clients/pipelined.js";
 import { postMaker } from "./clients/post-frames.js";
 import { probeLatency, timePosts, timeRequests } from "./clients/probe.js";
 import { LoginLoad } from "./clients/logins.js";
+import { PrivateLoop, probePrivate, queuePrivate } from "./clients/private.js";
 import { CountingSubscriber, idleSubscribers, WARM_CHANNEL } from "./clients/subscribers.js";
 
 type Args = Record<string, any>;
@@ -17,6 +18,7 @@ type Args = Record<string, any>;
 let loop: ClosedLoop | undefined;
 let paced: PacedLoad | undefined;
 let logins: LoginLoad | undefined;
+let privateLoop: PrivateLoop | undefined;
 let subscriber: CountingSubscriber | undefined;
 let idle: { close(): void } | undefined;
 let warm: { endpoint: string; socket: Request; next: () => (string | Buffer)[] } | undefined;
@@ -54,6 +56,12 @@ const tasks: Record<string, (a: Args) => unknown> = {
   /** Logins as `user` (every attempt a new name `<user>-<n>` with `spray`) on `connections` sockets, until loginsStop. */
   loginsStart: (a) => void (logins = new LoginLoad(a.endpoint, a.connections, a.spray ? (n) => `${a.user}-${n}` : () => a.user, a.password)),
   loginsStop: () => logins!.stop(),
+  /** Private messages (bench/private.ts): a timed one at a time, closed-loop pairs, and a fill of offline inboxes. */
+  privateProbe: (a) => probePrivate(a.endpoint, a.from, a.to, a.count, a.intervalMs),
+  privateLoopStart: (a) => void (privateLoop = new PrivateLoop(a.endpoint, a.pairs)),
+  privateLoopMark: () => privateLoop!.mark(),
+  privateLoopStop: () => privateLoop!.stop(),
+  queuePrivate: (a) => queuePrivate(a.endpoint, a.from, a.to, a.count, a.window),
 };
 
 process.on("message", async (m: { id: number; task: string; args: Args }) => {

@@ -128,7 +128,7 @@ test("refusals: an unknown user in one sentence, a group over 256 members, no lo
   assert.deepEqual(shown(await inbox(s.box, zt)), ["1 kyle->zoe #1: once"], "delivered once");
 });
 
-test("unregistering leaves the account's groups (ownership handed on) and deletes its inbox; its held poll is answered auth-failed at once", async (t) => {
+test("unregistering leaves the account's groups (ownership handed on) and deletes its inbox; its held poll is answered auth-failed at once; a new account of the name reads none of it", async (t) => {
   const server = await startServer(t, SERVER);
   const s = sockets(t, server);
   const kt = await account(s.req, "kyle");
@@ -141,4 +141,8 @@ test("unregistering leaves the account's groups (ownership handed on) and delete
   assert.deepEqual(answer(await control(s.req, "group", { token: zt, action: "members", name: "ops" })), { name: "ops", owner: "zoe", members: ["zoe"] });
   const again = await account(s.req, "kyle");
   assert.deepEqual(await inbox(s.box, again), { after: 0, head: 0, items: [] }, "a new account of the name starts empty");
+  const mine = answer(await control(s.req, "conversation", { token: again, with: "zoe", limit: 10 }));
+  assert.deepEqual(mine.messages, [], "and reads nothing of the earlier account's conversations");
+  const hers = answer(await control(s.req, "conversation", { token: zt, with: "kyle", limit: 10 }));
+  assert.deepEqual((hers.messages as { body: string }[]).map((m) => m.body), ["for kyle"], "which its partner still has");
 });

@@ -6,6 +6,7 @@
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pythonWithZmq } from "./python.js";
 
 /** The project root (compiled files sit beside their sources). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -45,13 +46,19 @@ export interface Server {
 
 const READY = /listening: posts on (tcp:\/\/[\d.]+:\d+), publishing on (tcp:\/\/[\d.]+:\d+)/;
 
+/** The Python baseline (bench/servers/pyzmq_relay.py), when a python3 with pyzmq is there. */
+export const PYZMQ = "bench/servers/pyzmq_relay.py";
+
 /**
- * Starts `node <script> 127.0.0.1 0 0 ...args` and resolves once it prints
- * its readiness line. Its stdout stays piped to the bench and is drained.
- * `nodeArgs` go to node itself (--cpu-prof when profiling).
+ * Starts `node <script> 127.0.0.1 0 0 ...args` (a .py script with a python3
+ * that has pyzmq) and resolves once it prints its readiness line. Its stdout
+ * stays piped to the bench and is drained. `nodeArgs` go to node itself
+ * (--cpu-prof when profiling).
  */
 export function startServer(script: string, args: string[] = [], nodeArgs: string[] = []): Promise<Server> {
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, script), "127.0.0.1", "0", "0", ...args], {
+  const python = script.endsWith(".py") ? pythonWithZmq() : undefined;
+  if (python === null) return Promise.reject(new Error(`${script}: no python3 with pyzmq`));
+  const child = spawn(python ?? process.execPath, [...(python ? [] : nodeArgs), join(ROOT, script), "127.0.0.1", "0", "0", ...args], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -14,6 +14,10 @@ export interface Figure {
   bare: number | null;
   /** chat / bare. */
   ratio: number | null;
+  /** The pyzmq relay's figure for the same traffic (bench/servers/pyzmq_relay.py), where measured. */
+  python?: number;
+  /** chat / python: for rates, above 1 is better than the Python solution; for times, below 1. */
+  pythonRatio?: number;
   /** The issue's target, in words: "ratio >= 0.85", "chat <= 300 B". */
   target?: string;
   met?: boolean;
@@ -22,10 +26,11 @@ export interface Figure {
 
 /** A figure with its ratio; `target` compares the ratio (or, with `on: "chat"`, the chat figure) to a bound. */
 export function figure(
-  f: Omit<Figure, "ratio" | "met" | "target">,
+  f: Omit<Figure, "ratio" | "met" | "target" | "pythonRatio">,
   target?: { atLeast?: number; atMost?: number; on?: "ratio" | "chat" },
 ): Figure {
   const ratio = f.bare === null || f.bare === 0 ? null : f.chat / f.bare;
+  if (f.python !== undefined && Number.isFinite(f.python) && f.python !== 0) f = { ...f, pythonRatio: f.chat / f.python } as typeof f;
   if (!target) return { ...f, ratio };
   const on = target.on ?? "ratio";
   const value = on === "ratio" ? ratio : f.chat;
@@ -57,12 +62,12 @@ export function format(v: number, unit: Figure["unit"]): string {
 
 /** The table of figures as Markdown, one section heading row per benchmark. */
 export function table(figures: Figure[]): string {
-  const rows = [["Figure", "mc_server", "bare zeromq.js", "ratio", "target", "met"], ["---", "---:", "---:", "---:", "---", "---"]];
+  const rows = [["Figure", "mc_server", "bare zeromq.js", "ratio", "target", "met", "pyzmq relay", "vs pyzmq"], ["---", "---:", "---:", "---:", "---", "---", "---:", "---:"]];
   let section = "";
   for (const f of figures) {
     if (f.section !== section) {
       section = f.section;
-      rows.push([`**${section}**`, "", "", "", "", ""]);
+      rows.push([`**${section}**`, "", "", "", "", "", "", ""]);
     }
     rows.push([
       f.name + (f.note ? ` (${f.note})` : ""),
@@ -71,6 +76,8 @@ export function table(figures: Figure[]): string {
       f.ratio === null ? "-" : f.ratio.toFixed(2),
       f.target ?? "",
       f.met === undefined ? "" : f.met ? "yes" : "**no**",
+      f.python === undefined ? "" : format(f.python, f.unit),
+      f.pythonRatio === undefined ? "" : f.pythonRatio.toFixed(2),
     ]);
   }
   return rows.map((r) => `| ${r.join(" | ")} |`).join("\n");

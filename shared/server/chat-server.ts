@@ -2,7 +2,8 @@
  * The chat server every part runs, wired together: a ROUTER socket takes
  * requests into the pipeline, which writes posts to the event log; the
  * fan-out publishes what the log commits on an XPUB socket, and the record
- * printer writes one line per committed message. Part 1 runs it without the
+ * printer writes one line per committed message, and alerts go to the
+ * accounts a committed message matches. Part 1 runs it without the
  * XPUB, parts 2 and 3 with it and one channel, part 4 with channels (and
  * optionally a durable log, CURVE and other limits).
  *
@@ -29,6 +30,9 @@ import { accountKey } from "./accounts/names.js";
 import { conversations as openConversations, type Conversations } from "./conversations/index.js";
 import { MemoryConversationStore } from "./conversations/memory-store.js";
 import type { ConversationStore } from "./conversations/store.js";
+import { Alerts } from "./alerts/alerts.js";
+import { alertDelivery, type AlertSink } from "./alerts/delivery.js";
+import type { WatchStore } from "./alerts/store.js";
 import { Fanout } from "./fanout.js";
 import { startFiles, type FileOptions, type Files } from "./files/index.js";
 import type { EventLog } from "./log/event-log.js";
@@ -57,6 +61,10 @@ export interface ServerOptions {
   accountStore?: AccountStore | undefined;
   /** Where private and group conversations and inboxes live; a new MemoryConversationStore by default (--store: the file's). */
   conversationStore?: ConversationStore | undefined;
+  /** What accounts watch and follow; a new MemoryWatchStore by default (mc_server --store: the store file's). */
+  watchStore?: WatchStore | undefined;
+  /** Where alerts are delivered; the accounts' inboxes by default (a test may listen instead). */
+  alertSink?: AlertSink | undefined;
   /** "open" (default): free names post as before, registered ones need their login; "required": every client logs in. */
   accountsMode?: AccountsMode;
   /** Wrong passwords in a row before a name is locked (default 3), and how long (default 10 s). */
@@ -102,6 +110,7 @@ export interface ChatServer {
   readonly accounts: Accounts;
   /** Private and group conversations; `conversations.inboxes.deliver` is how anything reaches an account privately. */
   readonly conversations: Conversations;
+  readonly alerts: Alerts;
   /** Commits what is pending, closes the sockets, then the log. */
   close(): Promise<void>;
 }
@@ -158,6 +167,9 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
   const limiter = new RateLimiter(options.rate ?? 200, options.burst ?? 400);
   const accountStore = options.accountStore ?? new MemoryAccountStore();
   const conversations = openConversations(options.conversationStore ?? new MemoryConversationStore(), accountStore, (m) => serverLog.message(m));
+  /* Alerts are matched on the committed tail and delivered to the watchers' inboxes: private, never on PUB. */
+  const alerts = new Alerts(options.watchStore);
+  const stopAlerts = log.onCommitted(alertDelivery(alerts, options.alertSink ?? conversations.inboxes));
   const accounts = new Accounts({
     store: accountStore,
     /* Groups and accounts share one namespace. */
@@ -178,6 +190,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
       if (e.event === "unregister") {
         conversations.groups.removeAccount(accountKey(e.user), e.user, Date.now());
         conversations.inboxes.remove(accountKey(e.user));
+        alerts.forget(accountKey(e.user));
       } else if (e.event === "logout" || e.event === "passwd") {
         conversations.inboxes.wake(accountKey(e.user));
       }
@@ -203,7 +216,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     }
   }
   const pipeline: Pipeline = new Pipeline({
-    log, features, presence, limiter, accounts, conversations, authLimiter, heartbeatMs, presenceMs,
+    log, features, presence, limiter, accounts, conversations, alerts, authLimiter, heartbeatMs, presenceMs,
     replies: new SendQueue(router, (err) => onError(`could not send a reply: ${String(err)}`)),
     announce: (events) => fanout?.presence(events),
     onError,
@@ -238,12 +251,14 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     log,
     accounts,
     conversations,
+    alerts,
     async close() {
       clearInterval(timer);
       await files?.close();
       await pipeline.drain();
       printer.flush();
       stopPrinting();
+      stopAlerts();
       fanout?.stop();
       closeAll();
       await Promise.all(loops);

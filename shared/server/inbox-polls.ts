@@ -13,6 +13,13 @@
  * there. If that socket is gone, ROUTER drops the answer: nothing is lost,
  * since only a request with `after` acknowledges, and the client's next
  * poll (with the same `after`) gets the same items again.
+ *
+ * "That socket" is a routing id. libzmq's ROUTER refuses a second
+ * connection presenting a routing id in use (handover is off), so no one
+ * can take the id of a connected client (part4/private-snoop.test.ts). A
+ * client that chose its own routing id and then disconnected while a poll
+ * was held could have its answer taken by whoever connects next with that
+ * id: clients leave the routing id to libzmq.
  */
 import { encodeControlAnswer, encodeError } from "../protocol/index.js";
 import { INBOX_WAIT_MAX_MS } from "../protocol/limits.js";

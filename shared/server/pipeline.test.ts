@@ -19,6 +19,7 @@ import { MemoryAccountStore } from "./accounts/memory-store.js";
 import { Hasher } from "./accounts/passwords.js";
 import { conversations } from "./conversations/index.js";
 import { MemoryConversationStore } from "./conversations/memory-store.js";
+import { Alerts } from "./alerts/alerts.js";
 
 const TIME = "2026-01-31T22:00:00.000Z";
 
@@ -38,7 +39,7 @@ function setup(log: MemoryLog = new MemoryLog(), rate = 0, burst = 1, accounts =
   const socket = { closed: false, send: async (m: (Buffer | string)[]) => void sent.push(m.map(String)) };
   const pipeline = new Pipeline({
     log, features: PARTS[4], presence: new PresenceTable(30_000), limiter: new RateLimiter(rate, burst),
-    accounts, conversations: conversations(new MemoryConversationStore(), accounts.store), authLimiter: new RateLimiter(0, 1),
+    accounts, conversations: conversations(new MemoryConversationStore(), accounts.store), alerts: new Alerts(), authLimiter: new RateLimiter(0, 1),
     heartbeatMs: 1000, presenceMs: 30_000, replies: new SendQueue(socket), announce: () => {}, onError: (s) => errors.push(s),
   });
   const published: string[] = [];

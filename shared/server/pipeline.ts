@@ -47,10 +47,10 @@ import type { PartFeatures } from "../parts.js";
 import type { SendQueue } from "../transport/send-queue.js";
 import { answerControl, asker, change, CHANGE_NEEDS_LOGIN, post, SLOW_OPS, type AnsweredRequest, type ChangeRequest, type HandlerContext, type Outcome } from "./handlers/index.js";
 import type { Accounts } from "./accounts/accounts.js";
-import { accountKey } from "./accounts/names.js";
 import type { Conversations } from "./conversations/index.js";
 import { InboxPolls } from "./inbox-polls.js";
 import type { MsgRequest } from "../protocol/index.js";
+import type { Alerts } from "./alerts/alerts.js";
 import { Refusal, STALE_LOGIN } from "./accounts/refusal.js";
 import { Batch, PostSlot, type Message } from "./batch.js";
 import type { EventLog, LogEntry, Numbers } from "./log/event-log.js";
@@ -66,6 +66,8 @@ export interface PipelineOptions {
   accounts: Accounts;
   /** Private and group conversations, and the inboxes they are delivered to. */
   conversations: Conversations;
+  /** Keyword and author alerts: what each account watches. */
+  alerts: Alerts;
   /** Password requests per client (register, login, passwd, unregister). */
   authLimiter: RateLimiter;
   heartbeatMs: number;
@@ -202,7 +204,7 @@ export class Pipeline {
    */
   private msg(envelope: Buffer[], r: MsgRequest, now: number): void {
     const from = asker(r.token, { accounts: this.o.accounts, now });
-    const known = this.o.conversations.messages.retried(accountKey(from), r.id);
+    const known = this.o.conversations.messages.retried(from, r.id);
     if (known) this.reply(envelope, encodeControlAnswer(known));
     else if (!this.overRate(envelope, now)) this.control(envelope, r);
   }
@@ -310,8 +312,8 @@ export class Pipeline {
 
   /** What a handler may read and change, for a request that arrived at `now`. */
   private context(now: number): HandlerContext {
-    const { log, presence, accounts, heartbeatMs, presenceMs, filePort, conversations: { inboxes, messages, groups } } = this.o;
-    return { log, presence, accounts, heartbeatMs, presenceMs, inboxes, messages, groups, now, filePort };
+    const { log, presence, accounts, alerts, heartbeatMs, presenceMs, filePort, conversations: { inboxes, messages, groups } } = this.o;
+    return { log, presence, accounts, alerts, heartbeatMs, presenceMs, inboxes, messages, groups, now, filePort };
   }
 
   /** Appends the open batch unless one is still being committed (then its settling does). */

@@ -46,7 +46,7 @@ export function serverOptions<T>(y: Argv<T>) {
     .option("login-attempts", { type: "string", default: "3", defaultDescription: "3", describe: "wrong passwords in a row before a name is locked" })
     .option("lockout", { type: "string", default: "10", defaultDescription: "10", describe: "seconds a name stays locked after --login-attempts failures" })
     .option("login-days", { type: "string", default: "30", defaultDescription: "30", describe: "days a login lasts before it must be renewed (fractions allowed)" })
-    .option("log", { type: "string", describe: "append a JSON line per login, logout, lockout, registration, post, edit, deletion and refusal to this file" })
+    .option("log", { type: "string", describe: "append a JSON line per login, logout, lockout, registration, post, edit, deletion, private message (never its text), file offer and download (never the bytes) and refusal to this file" })
     .option("log-bodies", { type: "boolean", default: false, describe: "with --log: include the text of posts and edits" })
     .option("file-port", { type: "string", default: "0", defaultDescription: "0 (any free port)", describe: "port for file transfers, on the same address as the post port" })
     .option("files", { type: "string", describe: "keep transferred files in this folder (default: <store>.files beside --store, else a temporary folder removed at exit)" })
@@ -124,10 +124,12 @@ export async function serverExtras(a: ServerExtraArgs, full: boolean): Promise<{
     const { openSqliteLog } = await import("./log/sqlite.js");
     const { SqliteAccountStore } = await import("./accounts/sqlite-store.js");
     const { SqliteConversationStore } = await import("./conversations/sqlite-store.js");
+    const { SqliteWatchStore } = await import("./alerts/sqlite-store.js");
     const log = openSqliteLog(a.store);
     options.log = log;
     options.accountStore = new SqliteAccountStore(log.database);
     options.conversationStore = new SqliteConversationStore(log.database);
+    options.watchStore = new SqliteWatchStore(log.database);
     database = log.database;
     note = `, messages stored in ${a.store}`;
   }

@@ -14,8 +14,11 @@
  * channel only), follow or unfollow (with `user`, an account). The answer
  * is what the account watches and follows after the action. Watching what
  * is watched already, or unwatching what is not, changes nothing and is not
- * refused. Refusals: auth-required, auth-failed, not-found (following a
- * name without an account), too-many (ALERTS_MAX of either).
+ * refused. A keyword is watched once per channel (and once for every
+ * channel), whatever its case; unwatch with `channel` ends that channel's
+ * watch, without it every watch of the keyword. Refusals: auth-required,
+ * auth-failed, not-found (following a name without an account), too-many
+ * (ALERTS_MAX of either), bad-field (a keyword without a letter or digit).
  */
 import { ALERTS_MAX } from "../limits.js";
 import { CodecError } from "../errors.js";

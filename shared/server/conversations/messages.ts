@@ -13,6 +13,10 @@
  * - A recipient whose inbox is full (INBOX_MAX_UNREAD) refuses the whole
  *   message with too-many: nothing is delivered to anyone, the sender can
  *   retry later, and no member of a group sees a message others missed.
+ * - Who received a message (and who sent it, for retries) is recorded as
+ *   the account's key with its registration time (`who`): an account
+ *   registered later under a name that was unregistered reads nothing of
+ *   the earlier account's conversations.
  */
 import type { ConversationAnswer, ConversationMessage, ConversationRequest, MsgAnswer, MsgRequest } from "../../protocol/index.js";
 import { INBOX_MAX_UNREAD } from "../../protocol/limits.js";
@@ -33,11 +37,12 @@ export interface MessageSent {
 /** The sentence for a name that is neither an account nor a group the asker is in. */
 export const nobody = (name: string) => `no account or group named ${name}`;
 
-/** A conversation as the asker sees it: its key, the other side's name, and who takes part. */
+/** A conversation as the asker sees it: its key, the other side's name, and who takes part (inbox keys and `who` ids). */
 interface Side {
   conv: string;
   to: string;
   group: boolean;
+  keys: string[];
   recipients: string[];
 }
 
@@ -49,20 +54,20 @@ export class Messages {
     private readonly onSent: (m: MessageSent) => void = () => {},
   ) {}
 
-  /** The original answer to a message `fromKey` sent with this id, if it is a retry. */
-  retried(fromKey: string, id: string): MsgAnswer | undefined {
-    const m = this.store.byId(fromKey, id);
+  /** The original answer to a message account `from` sent with this id, if it is a retry. */
+  retried(from: string, id: string): MsgAnswer | undefined {
+    const m = this.store.byId(this.who(accountKey(from)), id);
     return m && answerOf(m);
   }
 
   /** Sends `r` from account `from` (its registered name), received at `now`; throws a Refusal. */
   send(from: string, r: MsgRequest, now: number): MsgAnswer {
     const fromKey = accountKey(from);
-    const known = this.retried(fromKey, r.id);
+    const known = this.retried(from, r.id);
     if (known) return known;
     const side = this.side(fromKey, r.to);
-    if (!side.group && side.recipients[1] === fromKey) throw new Refusal("bad-request", `that is you: a private message goes to someone else`);
-    for (const key of side.recipients) {
+    if (!side.group && side.keys[1] === fromKey) throw new Refusal("bad-request", `that is you: a private message goes to someone else`);
+    for (const key of side.keys) {
       if (this.inboxes.hasRoom(key)) continue;
       throw new Refusal("too-many", key === fromKey
         ? `your inbox has ${INBOX_MAX_UNREAD} unread items: read them before sending more`
@@ -72,8 +77,8 @@ export class Messages {
       type: "msg", from, to: side.to, ...(side.group ? { group: true as const } : {}),
       seq: this.store.head(side.conv) + 1, kind: r.kind, time: new Date(now).toISOString(), body: r.body,
     };
-    const stored: StoredMessage = { ...wire, conv: side.conv, id: r.id, fromKey, recipients: side.recipients };
-    this.inboxes.post(stored, side.recipients.map((key) => ({ key, item: wire })));
+    const stored: StoredMessage = { ...wire, conv: side.conv, id: r.id, fromKey: this.who(fromKey), recipients: side.recipients };
+    this.inboxes.post(stored, side.keys.map((key) => ({ key, item: wire })));
     this.onSent({ from, to: side.to, group: side.group, seq: wire.seq });
     return answerOf(stored);
   }
@@ -82,7 +87,7 @@ export class Messages {
   history(reader: string, r: ConversationRequest): ConversationAnswer {
     const readerKey = accountKey(reader);
     const side = this.side(readerKey, r.with, true);
-    const messages = this.store.messages(side.conv, readerKey, r.after, r.limit).map(wireOf);
+    const messages = this.store.messages(side.conv, this.who(readerKey), r.after, r.limit).map(wireOf);
     return { with: side.to, ...(side.group ? { group: true as const } : {}), head: this.store.head(side.conv), messages };
   }
 
@@ -95,12 +100,19 @@ export class Messages {
     const group = this.store.group(key);
     if (group) {
       if (!group.members.some((m) => m.key === fromKey)) throw new Refusal("not-found", nobody(name));
-      return { conv: groupConversation(key), to: group.name, group: true, recipients: group.members.map((m) => m.key) };
+      const keys = group.members.map((m) => m.key);
+      return { conv: groupConversation(key), to: group.name, group: true, keys, recipients: keys.map((k) => this.who(k)) };
     }
     const account = this.accounts.get(key);
     const conv = privateConversation(fromKey, key);
     if (!account && !(past && this.store.head(conv) > 0)) throw new Refusal("not-found", nobody(name));
-    return { conv, to: account?.user ?? name, group: false, recipients: [fromKey, key] };
+    return { conv, to: account?.user ?? name, group: false, keys: [fromKey, key], recipients: [this.who(fromKey), this.who(key)] };
+  }
+
+  /** An account as recorded in a message: its key and registration time (its key alone once it is gone). */
+  private who(key: string): string {
+    const a = this.accounts.get(key);
+    return a ? `${key}@${a.created}` : key;
   }
 }
 

@@ -25,8 +25,9 @@ export interface StoredMessage extends ConversationMessage {
   conv: string;
   /** The sender's request id, for recognising a retry (per sender). */
   id: string;
+  /** The sender: its account key and registration time, "kyle@1769918400000" (messages.ts `who`). */
   fromKey: string;
-  /** Account keys it was delivered to: a group's history shows a member only what it received. */
+  /** The accounts it was delivered to, like fromKey: a group's history shows a member only what it received. */
   recipients: readonly string[];
 }
 

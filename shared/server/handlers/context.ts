@@ -6,6 +6,7 @@
  */
 import type { ControlRequest, PresenceEvent } from "../../protocol/index.js";
 import type { Accounts } from "../accounts/accounts.js";
+import type { Alerts } from "../alerts/alerts.js";
 import type { EventLog } from "../log/event-log.js";
 import type { PresenceTable } from "../presence-table.js";
 import type { Inboxes } from "../conversations/inboxes.js";
@@ -17,6 +18,8 @@ export interface HandlerContext {
   log: EventLog;
   presence: PresenceTable;
   accounts: Accounts;
+  /** What each account watches and follows (handlers/alerts.ts). */
+  alerts: Alerts;
   heartbeatMs: number;
   /** A session silent this long is forgotten; clients refresh at a third of it. */
   presenceMs: number;

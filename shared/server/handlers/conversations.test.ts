@@ -13,6 +13,7 @@ import { Accounts } from "../accounts/accounts.js";
 import { MemoryAccountStore } from "../accounts/memory-store.js";
 import { Hasher } from "../accounts/passwords.js";
 import { conversations } from "../conversations/index.js";
+import { Alerts } from "../alerts/alerts.js";
 import { MemoryConversationStore } from "../conversations/memory-store.js";
 import { answerControl, type AnsweredRequest, type HandlerContext } from "./index.js";
 
@@ -23,7 +24,7 @@ async function setup(...users: string[]) {
   const conv = conversations(new MemoryConversationStore(), store);
   const accounts = new Accounts({ store, hasher: new Hasher({ params: { N: 1024, r: 8, p: 1, keylen: 32 } }), reserved: (k) => conv.groups.has(k) });
   const c: HandlerContext = {
-    log: new MemoryLog(), presence: new PresenceTable(30_000), accounts, heartbeatMs: 1000, presenceMs: 30_000,
+    log: new MemoryLog(), presence: new PresenceTable(30_000), accounts, alerts: new Alerts(), heartbeatMs: 1000, presenceMs: 30_000,
     inboxes: conv.inboxes, messages: conv.messages, groups: conv.groups, now: Date.now(),
   };
   const tokens: Record<string, string> = {};

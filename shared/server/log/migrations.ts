@@ -112,8 +112,26 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
 
-  /* Version 5 (alerts, issue 12) goes here. */
-
+  /* ---- alerts (issue 12): version 5 ---------------------------------------- */
+  {
+    version: 5,
+    what: "alerts (issue 12): the keywords each account watches (in every channel or one) and the accounts it follows",
+    /*
+     * key is the watching account's key (accounts.key), folded the key of
+     * the keyword (the text fold of shared/server/alerts/words.ts), keyword
+     * as the account wrote it; channel '' for every channel (a primary key
+     * cannot tell NULLs apart). followee is the followed account's key.
+     * Rows are listed in rowid order, the order they were added.
+     */
+    sql: `
+      CREATE TABLE alert_watches (
+        key TEXT NOT NULL, folded TEXT NOT NULL, channel TEXT NOT NULL, keyword TEXT NOT NULL,
+        PRIMARY KEY (key, folded, channel));
+      CREATE TABLE alert_follows (key TEXT NOT NULL, followee TEXT NOT NULL, PRIMARY KEY (key, followee));
+      CREATE INDEX alert_follows_by_followee ON alert_follows (followee);
+    `,
+  },
+  /* ---- end of alerts --------------------------------------------------------- */
   /* ---- files (issue 14): version 6 ------------------------------------------ */
   {
     version: 6,
