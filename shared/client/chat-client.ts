@@ -3,9 +3,10 @@
  * lines are posted (outbox.ts) while messages arrive (feed/), concurrently
  * on one event loop; commands (commands/) ask the server through their own
  * requester (queries.ts), and the session (session.ts) keeps this client
- * listed in /who; the account (login.ts) logs in and says who posts;
- * files go to and from the server's file port in the background
- * (transfers.ts).
+ * listed in /who; the account (login.ts) logs in and says who posts. While
+ * logged in, the inbox (inbox.ts) brings private and group messages and
+ * alerts; /msg and /query lines go out with the posts; files go to and
+ * from the server's file port in the background (transfers.ts).
  */
 import type { ChatMessage } from "../protocol/index.js";
 import type { CurveClientKeys } from "../transport/curve.js";
@@ -14,13 +15,15 @@ import { ALL } from "../protocol/limits.js";
 import type { PartFeatures } from "../parts.js";
 import { ReliableRequester } from "../transport/requester.js";
 import { withPort } from "../transport/endpoint.js";
-import { nowIso } from "../time.js";
+import { displayTime, nowIso } from "../time.js";
 import { describeError } from "../cli.js";
 import { complete } from "./commands/complete.js";
 import { commandsFor, handleLine } from "./commands/index.js";
 import type { CommandContext } from "./commands/types.js";
 import { Feed, type FeedNotice } from "./feed/feed.js";
 import { Known } from "./known.js";
+import { Inbox } from "./inbox.js";
+import { conversationKey } from "./inbox-cursor.js";
 import { Account, type AccountOptions } from "./login.js";
 import { Outbox } from "./outbox.js";
 import { OwnLines } from "./own-lines.js";
@@ -29,7 +32,9 @@ import { Session } from "./session.js";
 import { Transfers } from "./transfers.js";
 import { defaultDownloads } from "./files/paths.js";
 import { isChange, showChange } from "./ui/edit-notices.js";
-import { lineParts, messageFlags, plural } from "./ui/format.js";
+import { lineParts, messageFlags, plural, recipient } from "./ui/format.js";
+import { awayLine, showInboxItem } from "./ui/inbox-lines.js";
+import { sendToQuery } from "./commands/conversations.js";
 import { presentLine, showNotice } from "./ui/notices.js";
 import { createScreen } from "./ui/screen.js";
 import { createStyle } from "./ui/style.js";
@@ -80,12 +85,19 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     queries.close();
     account.close();
     transfers.close();
+    void inbox.close(queries, false);
     quit();
   };
   const outbox = new Outbox({
     endpoint: o.post, curve: o.curve, giveUpMs: o.giveUpMs, onFailure: fail, screen,
     token: () => account.token, refused: (err) => account.postRefused(err),
-    onPosted: (post, seq, gseq) => ownLines.acked(post, seq, gseq),
+    onPosted: (post, seq, gseq) => ownLines.acked(post.id, { channel: post.channel, seq, gseq }),
+    onSent: (message, a) => {
+      const group = a.group === true;
+      (group ? known.groups : known.names).add(a.to);
+      screen.notice(`to ${recipient({ name: a.to, group })} #${a.seq} at ${displayTime(a.time)}`);
+      sentLines.acked(message.id, { key: conversationKey(a.to, group), seq: a.seq });
+    },
   });
   const queries = new Queries(new ReliableRequester({ endpoint: o.post, curve: o.curve, onFailure: fail }), screen);
   // A name the server will not let this client use, or a login at start-up that failed, ends the client with the reason.
@@ -127,10 +139,12 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
       }
       known.names.add(m.user);
       screen.message(lineParts(m, showChannel(), numbers), messageFlags(m, account.user, history, account.marksFree));
-      ownLines.shown(m);
+      ownLines.shown(m.id);
     },
     onNotice: (n: FeedNotice) => {
       if (n.type === "presence") known.presence(n.presence);
+      /* The server is back, or restarted: the inbox's held poll went with it. */
+      if (n.type === "back" || n.type === "restarted") inbox.poke(n.type === "restarted");
       if (n.type === "restarted") ownLines.restarted();
       else ownLines.check();
       if (n.type === "silent") away();
@@ -140,7 +154,47 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   });
   const session = new Session(queries, account, () => feed.channels);
   /* Our own posts, until the feed has shown them: piped input waits for them before leaving. */
-  const ownLines = new OwnLines({ passed: (channel, seq, gseq) => feed.passed(channel, seq, gseq) });
+  const ownLines = new OwnLines<{ channel: string; seq: number; gseq: number }>((w) => feed.passed(w.channel, w.seq, w.gseq));
+  /* Our own private and group messages, until the inbox has shown our copies. */
+  const sentLines = new OwnLines<{ key: string; seq: number }>((w) => inbox.passed(w.key, w.seq));
+  let query: string | undefined;
+  const inbox = new Inbox({
+    endpoint: o.post, curve: o.curve, onFailure: fail,
+    token: () => account.token,
+    loginEnded: () => account.loginEnded(),
+    loginSettled: () => account.settled(),
+    warning: (text) => screen.warning(text),
+    stopped: () => sentLines.restarted(),
+    show: (batch) => {
+      const away = batch.away ? awayLine(batch.items, account.user) : undefined;
+      if (away) screen.output([away]);
+      for (const item of batch.items) {
+        if (item.type === "msg") {
+          known.names.add(item.from);
+          (item.group ? known.groups : known.names).add(item.to);
+        } else if (item.type === "group") {
+          if (item.user === account.user && (item.event === "removed" || item.event === "left")) known.groups.delete(item.group);
+          else known.groups.add(item.group);
+        } else if (item.type === "file") {
+          known.names.add(item.from);
+          /* An offer this client made: its `sent` line says so. */
+          if (item.from === account.user && transfers.madeHere(item)) continue;
+        }
+        showInboxItem(screen, item, account.user, screen.style);
+      }
+      sentLines.shown();
+    },
+  });
+  /* The inbox runs while logged in; a query needs a login too. */
+  account.onLogin((token) => {
+    inbox.login(token);
+    if (token !== undefined) {
+      void account.call({ op: "groups", token }).then((r) => r?.ok && r.answer.groups.forEach((g) => known.groups.add(g.name)));
+    } else if (query !== undefined) {
+      query = undefined;
+      screen.setQuery(undefined);
+    }
+  });
 
   /* Settles once the channels followed so far are shown and the server knows this client is in them (so /who lists it). */
   let announced: Promise<void> = Promise.resolve();
@@ -191,6 +245,12 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     get numbers() {
       return numbers;
     },
+    get query() {
+      return query;
+    },
+    set query(to) {
+      query = to;
+    },
     set numbers(on) {
       numbers = on;
     },
@@ -198,9 +258,11 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     follow: async (channel) => void (await queries.patience(follow(channel), 5000)),
     unfollow: (channel) => feed.unfollow(channel),
     post: (body, kind) => {
-      if (current === ALL) screen.warning(`${ALL} is read-only: it shows every channel; /join a channel to post there`);
+      if (query !== undefined) sendToQuery(commands, query, body, kind);
+      else if (current === ALL) screen.warning(`${ALL} is read-only: it shows every channel; /join a channel to post there`);
       else outbox.send({ id: `${session.id}-${++counter}`, channel: current, user: account.user, time: nowIso(), kind, body });
     },
+    send: (to, body, kind) => outbox.send({ id: `${session.id}-${++counter}`, to, user: account.user, kind, body }),
     ask: (request) => queries.ask(request),
     settled: async () => void (await queries.patience(Promise.all([outbox.idle(), announced]), 5000)),
     announce: () => after(session.hello()),
@@ -214,7 +276,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
    * come after our join, as typed ones do; not while the server is away
    * (then lines are queued, as typed ones are), nor beyond --give-up.
    */
-  if (!o.interactive && !quitting) await queries.patience(Promise.race([announced, serverAway]), o.giveUpMs);
+  if (!o.interactive && !quitting) await queries.patience(Promise.race([Promise.all([announced, inbox.caughtUp()]), serverAway]), o.giveUpMs);
   for await (const line of screen.lines()) {
     if (!(await handleLine(commands, line))) break;
   }
@@ -225,7 +287,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   else if (transfers.count > 0) screen.notice(`stopped ${plural(transfers.count, "file transfer")}: the same /send or /get continues where it stopped`);
   transfers.close();
   // Every posted message is shown, ours included: wait (within --give-up) for our last ones to come through the feed.
-  if (!quitting && !failure && !ended) await queries.patience(ownLines.shownAll(), o.giveUpMs);
+  if (!quitting && !failure && !ended) await queries.patience(Promise.all([ownLines.shownAll(), sentLines.shownAll()]), o.giveUpMs);
   const undelivered = outbox.pending;
   const refused = outbox.notPosted;
   process.off("SIGINT", quit);
@@ -233,7 +295,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   screen.close();
   outbox.close();
   // Say goodbye so /who forgets us now, but never wait long for it.
-  await session.bye(queries.isReachable && !feed.isSilent);
+  await Promise.all([session.bye(queries.isReachable && !feed.isSilent), inbox.close(queries, queries.isReachable && !feed.isSilent)]);
   queries.close();
   account.close();
   feed.close();

@@ -1,7 +1,8 @@
 /**
  * What Tab completes besides commands: the names of people heard or seen
- * present, and the channels seen. Filled as messages, presence events and
- * command answers arrive, and once at the start from /who and /channels.
+ * present, the channels seen, and the reader's groups. Filled as messages,
+ * presence events, inbox items and command answers arrive, and once at the
+ * start from /who and /channels (and the groups at each login).
  */
 import type { PresenceEvent } from "../protocol/index.js";
 import { ALL } from "../protocol/limits.js";
@@ -12,6 +13,7 @@ import type { Queries } from "./queries.js";
 export class Known {
   readonly names = new Set<string>();
   readonly channels = new Set<string>();
+  readonly groups = new Set<string>();
 
   /** `user` is the reader, never offered; `channel` is the first channel followed. */
   constructor(
@@ -29,7 +31,8 @@ export class Known {
 
   /** What Tab offers now. */
   completions(): Completions {
-    return { names: [...this.names].filter((n) => n !== this.user), channels: [...this.channels] };
+    const names = [...this.names].filter((n) => n !== this.user);
+    return { names, channels: [...this.channels], conversations: [...names, ...this.groups] };
   }
 
   /** Learns who was here before this client and which channels exist, without a word to the person. */

@@ -11,7 +11,8 @@
  * a server where accounts are required) ends the client with the server's
  * sentence (exit 2); auth-failed on a request carrying the token means the
  * login ended (expired, or revoked by a logout or passwd elsewhere): the
- * token is dropped, with a line saying to log in again.
+ * token is dropped, with a line saying to log in again. Whatever needs a
+ * login to run (the inbox, inbox.ts) hears each change through onLogin.
  */
 import { DateTime } from "luxon";
 import { ClosedError, isChatError, type HandshakeError } from "../errors.js";
@@ -96,6 +97,9 @@ export class Account implements Greeter {
   /* Its own requester: a password request's long wait holds up no other question. */
   private readonly queries: Queries;
   private warned = false;
+  private readonly listeners: ((token: string | undefined) => void)[] = [];
+  /** Settles once the login changes in progress (changing()) are done. */
+  private changes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly c: AccountContext) {
     this.user = c.user;
@@ -141,11 +145,39 @@ export class Account implements Greeter {
     const { user, expires } = r?.ok ? r.answer : saved;
     Object.assign(this, { user, token: saved.token, expires });
     this.c.screen.notice(`logged in as ${user} until ${until(expires)} (saved login)`);
+    this.changed();
+  }
+
+  /**
+   * Runs a command that ends or replaces this client's login (/logout,
+   * /passwd, /unregister): the server revokes the token before the answer
+   * is back, so a request refused meanwhile waits for settled() instead of
+   * taking the refusal for a login that ended elsewhere.
+   */
+  changing<T>(change: () => Promise<T>): Promise<T> {
+    const done = change();
+    this.changes = Promise.all([this.changes, done.catch(() => undefined)]);
+    return done;
+  }
+
+  /** Resolves once the login changes in progress are done (the token is what they left). */
+  async settled(): Promise<void> {
+    let seen: Promise<unknown>;
+    do {
+      seen = this.changes;
+      await seen;
+    } while (seen !== this.changes);
+  }
+
+  /** Hears every change of login: the token (a login, a saved one taken up, /passwd's new one), or undefined once it ends. */
+  onLogin(listener: (token: string | undefined) => void): void {
+    this.listeners.push(listener);
   }
 
   /** A new login (or the one /passwd gives): used from now on and, unless --no-save-login, saved. */
   loggedIn(a: LoginAnswer): void {
     Object.assign(this, { user: a.user, token: a.token, expires: a.expires });
+    this.changed();
     try {
       this.tokens?.save({ server: this.c.server, user: a.user, token: a.token, expires: a.expires });
     } catch (err) {
@@ -157,6 +189,7 @@ export class Account implements Greeter {
   loggedOut(): void {
     this.token = this.expires = undefined;
     this.drop(this.user);
+    this.changed();
   }
 
   /** The token was refused (expired or revoked): forgotten, and the person told to log in again. */
@@ -214,6 +247,10 @@ export class Account implements Greeter {
     if (err.code !== "auth-required" || this.greeted) return false;
     this.c.end(err.reason, 2);
     return true;
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener(this.token);
   }
 
   private readSaved() {

@@ -1,16 +1,16 @@
 /**
- * A chat client's posts on their way to the server: queued in order on
- * their own requester, an outage reported once (and its end), the lines
+ * A chat client's posts, and its private and group messages, on their way
+ * to the server: queued in order on their own requester (poster.ts), an outage reported once (and its end), the lines
  * not yet taken shown as pending from an outage until they are delivered,
  * and at the end of input a bounded wait for the acks (said, when the server
  * is away), given up once the server has been silent for --give-up seconds.
  */
-import type { Post } from "../protocol/index.js";
+import type { MsgAnswer, Post } from "../protocol/index.js";
 import type { CurveClientKeys } from "../transport/curve.js";
 import type { HandshakeError } from "../errors.js";
 import { RejectedError } from "../protocol/errors.js";
 import { ReliableRequester } from "../transport/requester.js";
-import { Poster, type PostResult } from "./poster.js";
+import { isDirect, Poster, type DirectMessage, type Outgoing, type PostResult } from "./poster.js";
 import { plural } from "./ui/format.js";
 import { preview } from "./ui/preview.js";
 import type { Screen } from "./ui/screen-types.js";
@@ -30,6 +30,8 @@ export interface OutboxOptions {
   refused?: (err: RejectedError) => boolean;
   /** Hears each post the server numbered. */
   onPosted?: (post: Post, seq: number, gseq: number) => void;
+  /** Hears each private or group message the server numbered in its conversation. */
+  onSent?: (message: DirectMessage, answer: MsgAnswer) => void;
 }
 
 /** The posts typed, delivered one after another. */
@@ -49,18 +51,18 @@ export class Outbox {
     this.requester = new ReliableRequester({ endpoint: o.endpoint, curve: o.curve, onFailure: o.onFailure, onStatus: (up) => this.status(up) });
     this.poster = new Poster(this.requester, (r: PostResult) => {
       this.showPending();
-      if (!("error" in r)) {
-        o.onPosted?.(r.post, r.seq, r.gseq);
-        return;
-      }
+      if ("answer" in r) return o.onSent?.(r.post, r.answer);
+      if (!("error" in r)) return o.onPosted?.(r.post, r.seq, r.gseq);
       this.refusedCount++;
       if (r.error instanceof RejectedError && o.refused?.(r.error)) return;
-      o.screen.warning(`not posted (${r.reason}): ${preview(r.post.body)}`);
+      /* A message's refusal is the server's sentence as it is ("no account or group named bob"). */
+      if (isDirect(r.post) && r.error instanceof RejectedError) o.screen.warning(r.reason);
+      else o.screen.warning(`not ${isDirect(r.post) ? `sent to ${r.post.to}` : "posted"} (${r.reason}): ${preview(r.post.body)}`);
     }, o.token);
   }
 
-  /** Queues a post behind every post queued before it. */
-  send(post: Post): void {
+  /** Queues a post or a message behind every one queued before it. */
+  send(post: Outgoing): void {
     this.poster.send(post);
     this.showPending();
   }

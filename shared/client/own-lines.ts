@@ -1,46 +1,44 @@
 /**
- * The client's own acknowledged posts on their way back through the feed.
- * Every posted message is shown, the person's own included; piped input
- * ends before its last lines come back, so the client waits for them here.
+ * The client's own acknowledged lines on their way back to its screen.
+ * Everything sent is shown when it comes back, the person's own lines
+ * included: channel posts through the feed, private and group messages
+ * through the inbox (inbox.ts). Piped input ends before its last lines come
+ * back, so the client waits for them here. `W` is where a line was
+ * numbered (its channel and numbers, or its conversation and number), and
+ * `passed` says whether what shows them has got that far.
  */
-import type { ChatMessage, Post } from "../protocol/index.js";
 
-/** Where a post's numbers can be checked against what the feed has shown. */
-export interface FeedPosition {
-  passed(channel: string, seq: number, gseq: number): boolean;
-}
-
-/** Acknowledged posts not yet shown by the feed. */
-export class OwnLines {
-  private readonly waiting = new Map<string, { channel: string; seq: number; gseq: number }>();
+/** Acknowledged lines not yet shown. */
+export class OwnLines<W> {
+  private readonly waiting = new Map<string, W>();
   private wake: (() => void) | undefined;
 
-  constructor(private readonly feed: FeedPosition) {}
+  constructor(private readonly passed: (where: W) => boolean) {}
 
-  /** A post of ours the server numbered. */
-  acked(post: Post, seq: number, gseq: number): void {
-    if (!this.feed.passed(post.channel, seq, gseq)) this.waiting.set(post.id, { channel: post.channel, seq, gseq });
+  /** A line of ours (by its id) the server numbered at `where`. */
+  acked(id: string, where: W): void {
+    if (!this.passed(where)) this.waiting.set(id, where);
   }
 
-  /** The feed showed a message (ours or not: the feed moved on). */
-  shown(m: ChatMessage): void {
-    this.waiting.delete(m.id);
+  /** A line was shown (ours or not: what shows them moved on). */
+  shown(id?: string): void {
+    if (id !== undefined) this.waiting.delete(id);
     if (this.wake) this.check();
   }
 
-  /** The feed's numbering started over: the numbers of earlier acks mean nothing now. */
+  /** The numbering started over, or nothing will show them any more: earlier acks mean nothing now. */
   restarted(): void {
     this.waiting.clear();
     this.check();
   }
 
-  /** Drops what the feed has passed over (history, a loss, a channel left). */
+  /** Drops what has been passed over (history, a loss, a channel left). */
   check(): void {
-    for (const [id, w] of this.waiting) if (this.feed.passed(w.channel, w.seq, w.gseq)) this.waiting.delete(id);
+    for (const [id, w] of this.waiting) if (this.passed(w)) this.waiting.delete(id);
     if (this.waiting.size === 0) this.wake?.();
   }
 
-  /** Resolves once every acknowledged post has come through the feed. */
+  /** Resolves once every acknowledged line has been shown. */
   shownAll(): Promise<void> {
     this.check();
     if (this.waiting.size === 0) return Promise.resolve();

@@ -1,25 +1,48 @@
 /**
- * Posts a user's lines one after another, so that they are recorded in the
- * order typed. The requester underneath retries through outages; a
- * "slow-down" reply is waited out and the same post sent again, ahead of
+ * Sends a user's lines one after another, so that they are recorded in the
+ * order typed: channel posts, and private or group messages (a `msg`
+ * request, conversations.ts), in one queue. The requester underneath
+ * retries through outages with the same id, which the server de-duplicates;
+ * a "slow-down" reply is waited out and the same line sent again, ahead of
  * everything queued after it.
  */
-import { decodePostAck, encodePost, type Post } from "../protocol/index.js";
+import { decodeAnswer, decodePostAck, encodeControl, encodePost, type Kind, type MsgAnswer, type Post } from "../protocol/index.js";
 import { describeError } from "../cli.js";
 import { ClosedError } from "../errors.js";
 import { RejectedError } from "../protocol/errors.js";
 import type { ReliableRequester } from "../transport/requester.js";
 import { waitOutSlowDown } from "./slow-down.js";
 
-/** How a post ended: numbered by the server, or refused (or failed) with a reason. */
+/** A private message (to an account) or a group message, on its way. */
+export interface DirectMessage {
+  id: string;
+  /** An account's name or a group's. */
+  to: string;
+  /** Who sends it (shown while it is pending). */
+  user: string;
+  kind: Kind;
+  body: string;
+}
+
+/** What the queue delivers: a channel post or a direct message. */
+export type Outgoing = Post | DirectMessage;
+
+/** Whether `o` is a private or group message rather than a channel post. */
+export function isDirect(o: Outgoing): o is DirectMessage {
+  return "to" in o;
+}
+
+/** How a line ended: numbered by the server, or refused (or failed) with a reason. */
 export type PostResult =
   | { post: Post; seq: number; gseq: number }
+  /** A direct message, numbered in its conversation. */
+  | { post: DirectMessage; answer: MsgAnswer }
   /** Refused by the server, or (never expected) failed in a way no retry mends; `reason` is for the person. */
-  | { post: Post; error: Error; reason: string };
+  | { post: Outgoing; error: Error; reason: string };
 
-/** A queue of posts, delivered one at a time in the order sent. */
+/** A queue of lines, delivered one at a time in the order sent. */
 export class Poster {
-  private readonly queue: Post[] = [];
+  private readonly queue: Outgoing[] = [];
   private running = false;
   private idleWaiters: (() => void)[] = [];
   private readonly abort = new AbortController();
@@ -31,8 +54,8 @@ export class Poster {
     private readonly token: () => string | undefined = () => undefined,
   ) {}
 
-  /** Queues a post behind every post queued before it. */
-  send(post: Post): void {
+  /** Queues a line behind every line queued before it. */
+  send(post: Outgoing): void {
     this.queue.push(post);
     if (!this.running) void this.run();
   }
@@ -42,8 +65,8 @@ export class Poster {
     return this.queue.length;
   }
 
-  /** The posts not yet acknowledged (or refused), in order. */
-  get queued(): readonly Post[] {
+  /** The lines not yet acknowledged (or refused), in order. */
+  get queued(): readonly Outgoing[] {
     return this.queue;
   }
 
@@ -75,12 +98,19 @@ export class Poster {
     }
   }
 
-  private async deliver(post: Post): Promise<PostResult> {
+  /* One request for the line, carrying the token as it is now; the requester resends it unchanged through an outage. */
+  private async attempt(post: Outgoing): Promise<PostResult> {
+    const token = this.token();
+    if (!isDirect(post)) return { post, ...decodePostAck(await this.requester.request(encodePost(post, token))) };
+    const request = { op: "msg", id: post.id, to: post.to, kind: post.kind, body: post.body, ...(token === undefined ? {} : { token }) } as const;
+    return { post, answer: decodeAnswer("msg", await this.requester.request(encodeControl(request))) };
+  }
+
+  private async deliver(post: Outgoing): Promise<PostResult> {
     for (;;) {
       if (this.abort.signal.aborted) throw new ClosedError();
       try {
-        const ack = decodePostAck(await this.requester.request(encodePost(post, this.token())));
-        return { post, ...ack };
+        return await this.attempt(post);
       } catch (err) {
         if (err instanceof ClosedError) throw err;
         // Anything else ends this post, not the client: the queue behind it goes on.

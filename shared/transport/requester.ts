@@ -49,6 +49,8 @@ export class ReliableRequester {
   private closed = false;
   private reachable = true;
   private failure: HandshakeError | undefined;
+  /** The attempt in flight was given up by retryNow(): its silence is no news about the server. */
+  private retrying = false;
 
   constructor(private readonly options: RequesterOptions) {
     this.endpoint = options.endpoint;
@@ -77,6 +79,18 @@ export class ReliableRequester {
     return this.reachable;
   }
 
+  /**
+   * Gives up the attempt in flight and sends its request again at once on a
+   * new socket, for a caller who knows its reply will not come (the server
+   * restarted, and a REQ socket never resends by itself): it need not wait
+   * out the rest of the attempt.
+   */
+  retryNow(): void {
+    if (this.closed || !this.running) return;
+    this.retrying = true;
+    this.dropSocket();
+  }
+
   /** Abandons every pending request (they reject with ClosedError). */
   close(): void {
     this.closed = true;
@@ -96,6 +110,7 @@ export class ReliableRequester {
         continue;
       }
       let reply: Buffer[] | undefined;
+      this.retrying = false;
       try {
         reply = await this.attempt(job.frames, wait);
       } catch (err) {
@@ -107,7 +122,7 @@ export class ReliableRequester {
       }
       if (this.closed || this.failure) break;
       if (reply === undefined) {
-        this.setReachable(false);
+        if (!this.retrying) this.setReachable(false);
         continue;
       }
       this.setReachable(true);
@@ -125,7 +140,7 @@ export class ReliableRequester {
       await socket.send(frames);
       return await socket.receive();
     } catch (err) {
-      if (this.closed || this.failure) return undefined;
+      if (this.closed || this.failure || this.retrying) return undefined;
       const code = zmqErrorCode(err);
       if (code !== "EAGAIN" && code !== "EFSM") throw err;
       // Lazy Pirate: a REQ socket that lost its reply is stuck; replace it.

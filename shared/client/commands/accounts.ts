@@ -5,18 +5,18 @@
  * prompt that does not echo (password.ts), never taken as an argument; each
  * answer is one line, each refusal the server's sentence.
  */
-import type { AnswerOf, ControlRequest } from "../../protocol/index.js";
-import { until, type Outcome } from "../login.js";
+import { until } from "../login.js";
+import { answer, tokenAnswer } from "./account-requests.js";
 import type { Command, CommandContext } from "./types.js";
 
 /** /register, /login, /logout, /passwd, /whoami, /unregister. */
 export const accounts: readonly Command[] = [
   { name: "register", args: "", help: "make your name an account, with a password, and log in", run: noArgs(register) },
   { name: "login", args: "", help: "log in to your name's account", run: noArgs(login) },
-  { name: "logout", args: "", help: "log out (every session of the account)", run: noArgs(logout) },
-  { name: "passwd", args: "", help: "change your account's password", run: noArgs(passwd) },
+  { name: "logout", args: "", help: "log out (every session of the account)", run: noArgs((c) => c.account.changing(() => logout(c))) },
+  { name: "passwd", args: "", help: "change your account's password", run: noArgs((c) => c.account.changing(() => passwd(c))) },
   { name: "whoami", args: "", help: "whom the server takes you for, and until when", run: noArgs(whoami) },
-  { name: "unregister", args: "", help: "delete your account (its password is asked again)", run: noArgs(unregister) },
+  { name: "unregister", args: "", help: "delete your account (its password is asked again)", run: noArgs((c) => c.account.changing(() => unregister(c))) },
 ];
 
 /* A word after an account command may be a password typed there by mistake: it is refused and never repeated. */
@@ -110,20 +110,4 @@ async function unregister(c: CommandContext): Promise<void> {
 function loggedIn(c: CommandContext): string | undefined {
   if (c.account.token === undefined) c.screen.warning(`you are not logged in (/login first)`);
   return c.account.token;
-}
-
-/** The answer, or undefined after showing why not (the server's sentence). */
-function answer<T>(c: CommandContext, r: Outcome<T> | undefined): T | undefined {
-  if (r && !r.ok) c.screen.warning(r.sentence);
-  return r?.ok ? r.answer : undefined;
-}
-
-/** A request carrying only the token: auth-failed there means the login has ended. */
-async function tokenAnswer<R extends ControlRequest & { token: string }>(c: CommandContext, request: R): Promise<AnswerOf<R["op"]> | undefined> {
-  const r = await c.account.call(request);
-  if (r && !r.ok && r.code === "auth-failed") {
-    c.account.loginEnded();
-    return undefined;
-  }
-  return answer(c, r);
 }

@@ -62,7 +62,7 @@ test("/help lists every command once, one line each, descriptions in one column,
 });
 
 test("Tab completes commands, then channels after /join and /leave, then names", () => {
-  const known = { names: ["dana", "dan", "Eve", "otto"], channels: ["dev", "devops", "ops"] };
+  const known = { names: ["dana", "dan", "Eve", "otto"], channels: ["dev", "devops", "ops"], conversations: ["dana", "dan", "Eve", "otto", "ops-team"] };
   assert.deepEqual(complete("/jo", known, PART4), [["/join "], "/jo"]);
   assert.deepEqual(complete("/JO", known, PART4), [["/join "], "/JO"]);
   assert.deepEqual(complete("/h", known, PART4), [["/help", "/history"], "/h"]);
@@ -79,6 +79,13 @@ test("Tab completes commands, then channels after /join and /leave, then names",
   assert.deepEqual(complete("da", known, PART4), [["dan", "dana"], "da"]);
   assert.deepEqual(complete("zz", known, PART4), [[], "zz"]);
   assert.deepEqual(complete("hi ", known, PART4), [[], ""]);
+  // /msg and /query complete people and the reader's groups; /group its subcommands; the text after the target, names.
+  assert.deepEqual(complete("/msg op", known, PART4), [["ops-team "], "op"]);
+  assert.deepEqual(complete("/query d", known, PART3), [["dan", "dana"], "d"]);
+  assert.deepEqual(complete("/group m", known, PART4), [["members "], "m"]);
+  assert.deepEqual(complete("/group cr", known, PART4), [["create "], "cr"]);
+  assert.deepEqual(complete("/group add ops-team ot", known, PART4), [["otto "], "ot"]);
+  assert.deepEqual(complete("/msg otto hi da", known, PART4), [["dan", "dana"], "da"]);
 });
 
 test("dispatch runs the registry entry's own action: /help prints helpLines, a bare /me its usage, /quit ends the loop", async () => {
@@ -105,7 +112,7 @@ test("dispatch runs the registry entry's own action: /help prints helpLines, a b
 });
 
 test("what Tab completes after a command comes from its entry; /help's Tab line lists it", () => {
-  const known = { names: ["otto"], channels: ["ops"] };
+  const known = { names: ["otto"], channels: ["ops"], conversations: ["otto", "oncall"] };
   for (const c of COMMANDS.filter((c) => c.completes === "channels")) assert.deepEqual(complete(`/${c.name} o`, known, PART4), [["ops "], "o"]);
   // Part 3 still completes /join's channel as it always has; Enter then gives the hint.
   assert.deepEqual(complete("/join o", known, PART3), [["ops "], "o"]);

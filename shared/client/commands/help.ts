@@ -10,7 +10,9 @@ export function helpLines(available: readonly Command[], user: string): string[]
   const width = Math.max(...rows.map(([usage]) => usage.length));
   // Names complete everywhere; what else Tab completes comes from the commands offered.
   const kinds = new Set<string>(available.flatMap((c) => c.completes ?? []));
+  /* /msg's and /query's names and groups are names to a reader (the line has no room for more). */
   kinds.delete("names");
+  kinds.delete("conversations");
   const tab = ["commands", ...kinds, "names"];
   return [
     "Commands:",

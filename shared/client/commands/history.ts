@@ -1,12 +1,17 @@
-/** /history [N]: the last N messages of the current channel, asked of the server once the lines typed before it are in. */
+/**
+ * /history [N]: the last N messages of the current channel, or inside a
+ * /query of that conversation, asked of the server once the lines typed
+ * before it are in.
+ */
 import { ALL, HISTORY_MAX } from "../../protocol/limits.js";
 import { isChange } from "../ui/edit-notices.js";
 import { channelLabel, lineParts, messageFlags } from "../ui/format.js";
+import { conversationHistory } from "./conversations.js";
 import type { Command, CommandContext } from "./types.js";
 
 /** /history. */
 export const history: readonly Command[] = [
-  { name: "history", args: "[N]", help: "the last N messages of this channel (default 20)", run: showHistory },
+  { name: "history", args: "[N]", help: "the last N messages here, or of the /query (default 20)", run: showHistory },
 ];
 
 async function showHistory(c: CommandContext, arg: string): Promise<void> {
@@ -15,6 +20,7 @@ async function showHistory(c: CommandContext, arg: string): Promise<void> {
     c.screen.warning(`usage: /history [N], N from 1 to ${HISTORY_MAX} (default 20)`);
     return;
   }
+  if (c.query !== undefined) return conversationHistory(c, c.query, n);
   await c.settled();
   const channel = c.current;
   const a = await c.ask({ op: "history", query: { channel, limit: n } });

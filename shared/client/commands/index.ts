@@ -7,8 +7,11 @@
  */
 import type { PartFeatures } from "../../parts.js";
 import { accounts } from "./accounts.js";
+import { alerts } from "./alerts.js";
 import { basic, quit } from "./basic.js";
 import { channels } from "./channels.js";
+import { conversations } from "./conversations.js";
+import { groups } from "./groups.js";
 import { history } from "./history.js";
 import { edits } from "./edits.js";
 import { files } from "./files.js";
@@ -18,7 +21,9 @@ import type { Command, CommandContext } from "./types.js";
 import { view } from "./view.js";
 
 /** Every command, in /help's order: /quit last. */
-export const COMMANDS: readonly Command[] = [...basic, ...presence, ...history, ...since, ...edits, ...view, ...channels, ...accounts, ...files, quit];
+export const COMMANDS: readonly Command[] = [
+  ...basic, ...presence, ...history, ...since, ...edits, ...view, ...channels, ...accounts, ...conversations, ...groups, ...alerts, ...files, quit,
+];
 
 /** The commands a part's client offers: part 3's has no channels to join or leave. */
 export function commandsFor(features: PartFeatures): Command[] {

@@ -15,6 +15,8 @@ export interface Completions {
   names: readonly string[];
   /** Channels known to exist, for /join and /leave. */
   channels: readonly string[];
+  /** Whom /msg and /query can talk to: names known and the reader's groups. */
+  conversations: readonly string[];
 }
 
 /** One chat command. */
@@ -27,6 +29,8 @@ export interface Command {
   readonly help: string | ((user: string) => string);
   /** What Tab completes in its argument, if anything. */
   readonly completes?: keyof Completions;
+  /** The words Tab completes as its first argument instead (its subcommands: /group's create, add...). */
+  readonly words?: readonly string[];
   /** Only where the part has channels (part 4's `multiChannel`); elsewhere it gets a hint saying so. */
   readonly multiChannel?: boolean;
   /** Does what was typed; `arg` is the rest of the line, trimmed. Resolves "quit" when the person asked to leave. */
@@ -51,8 +55,12 @@ export interface CommandContext {
   /** Follows a channel; resolves once its history is shown, or after a bounded wait. */
   follow(channel: string): Promise<void>;
   unfollow(channel: string): void;
-  /** Posts to the current channel. */
+  /** Posts to the current channel, or to the conversation of a /query. */
   post(body: string, kind: "say" | "me"): void;
+  /** The account or group typed lines go to (/query), instead of the channel. */
+  query: string | undefined;
+  /** Sends a private or group message, queued and retried as posts are. */
+  send(to: string, body: string, kind: "say" | "me"): void;
   /** Sends a control request; resolves with its validated answer, or undefined once the person has been told why not. */
   ask<R extends ControlRequest>(request: R): Promise<AnswerOf<R["op"]> | undefined>;
   /** Resolves once the posts typed so far are acknowledged and the server has heard this client's hello. */
@@ -63,6 +71,6 @@ export interface CommandContext {
   readonly transfers: Transfers;
   /** Where /get saves files without a directory of its own (--downloads). */
   readonly downloads: string;
-  /** What Tab completes: names heard and channels seen. */
-  known: { names: Set<string>; channels: Set<string> };
+  /** What Tab completes: names heard, channels seen, the reader's groups. */
+  known: { names: Set<string>; channels: Set<string>; groups: Set<string> };
 }

@@ -3,7 +3,10 @@
  * `username: message (time)`; `#channel ` goes in front where more than one
  * channel is visible, then `#12 ` (its number in its channel) with numbers
  * on; an action reads `* username waves (time)`. An edited message ends in
- * `(edited)`, a deleted one reads `username: (deleted)`.
+ * `(edited)`, a deleted one reads `username: (deleted)`. A private message
+ * reads `<<<kyle->zoe: hi>>>`, a group message `<<<kyle->GROUP<ops>: hi>>>`,
+ * an action in either `<<<kyle->zoe: * kyle waves>>>` (no time: the form
+ * the related systems print).
  */
 import type { ChatMessage } from "../../protocol/index.js";
 import { ALL } from "../../protocol/limits.js";
@@ -20,6 +23,8 @@ export interface LineParts {
   number?: number | undefined;
   /** Edited since it was posted (the body is the current text), or deleted (the body is empty). */
   mark?: "edited" | "deleted" | undefined;
+  /** A private message's recipient, or a group message's group: not a channel's line. */
+  to?: { name: string; group: boolean } | undefined;
 }
 
 /** How a message relates to the person reading it. */
@@ -60,8 +65,14 @@ export function markedBody(p: LineParts, mark: (text: string) => string = (text)
   return p.mark === "edited" ? `${p.body} ${mark("(edited)")}` : p.body;
 }
 
+/** Whom a private or group line went to: `zoe`, or `GROUP<ops>`. */
+export function recipient(to: { name: string; group: boolean }): string {
+  return to.group ? `GROUP<${to.name}>` : to.name;
+}
+
 /** A message as one plain line (newlines in the body are kept). */
 export function plainLine(p: LineParts): string {
+  if (p.to) return `<<<${p.user}->${recipient(p.to)}: ${p.action ? `* ${p.user} ` : ""}${p.body}>>>`;
   const where = linePrefix(p);
   const body = markedBody(p);
   return p.action ? `${where}* ${p.user} ${body} (${p.time})` : `${where}${p.user}: ${body} (${p.time})`;

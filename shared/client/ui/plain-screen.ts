@@ -47,6 +47,8 @@ export class PlainScreen implements Screen {
 
   setChannel(): void {}
 
+  setQuery(): void {}
+
   lines(): AsyncIterable<string> {
     return { [Symbol.asyncIterator]: () => this.typed };
   }

@@ -32,6 +32,8 @@ export interface Screen {
   progress(id: string, row: ((columns: number) => string) | undefined): void;
   /** The channel posts go to, shown in the prompt. */
   setChannel(channel: string): void;
+  /** The conversation typed lines go to (/query), shown in the prompt instead of the channel; undefined: the channel again. */
+  setQuery(to: string | undefined): void;
   /**
    * A terminal only: asks for one line without echoing it or keeping it in
    * the line history (a password); undefined if the person leaves instead.
@@ -51,6 +53,8 @@ export interface Screen {
 /** A typed line on its way to the server. */
 export interface PendingPost {
   user: string;
+  /** A private or group message's recipient. */
+  to?: string;
   body: string;
   kind: "say" | "me";
 }

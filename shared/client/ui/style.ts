@@ -13,7 +13,7 @@
 import { Chalk, type ChalkInstance, type ForegroundColorName } from "chalk";
 import stringWidth from "string-width";
 import wrapAnsi from "wrap-ansi";
-import { linePrefix, markedBody, plainLine, type LineParts, type MessageFlags, type Span } from "./format.js";
+import { linePrefix, markedBody, plainLine, recipient, type LineParts, type MessageFlags, type Span } from "./format.js";
 
 /** The paint every part of the screen uses; without colour each function returns its text unchanged. */
 export interface Style {
@@ -27,6 +27,8 @@ export interface Style {
   prompt(text: string): string;
   /** Secondary text: times, counts. */
   dim(text: string): string;
+  /** What is private: private and group messages, alerts, a query's prompt. */
+  private(text: string): string;
   chalk: ChalkInstance;
 }
 
@@ -74,6 +76,7 @@ export function createStyle(color: boolean): Style {
     warning: (text) => `${chalk.yellow.bold("-!-")} ${text}`,
     prompt: (text) => chalk.bold(text),
     dim: (text) => chalk.dim(text),
+    private: (text) => chalk.magenta.bold(text),
   };
 }
 
@@ -91,7 +94,9 @@ const MIN_TEXT_COLUMNS = 20;
  * channel where several are visible, the name, the body. The body wraps
  * at `columns` under its own first character (a hanging indent, as irssi
  * and WeeChat draw it), measured in display cells, and so do the further
- * lines of a multi-line body.
+ * lines of a multi-line body. A private or group message keeps its
+ * `<<<kyle->zoe: ` and `>>>` marks, in the private colour, so it stands
+ * apart from channel lines without colour too.
  */
 export function styledLine(p: LineParts, flags: MessageFlags, style: Style, columns = Infinity): string {
   const { chalk } = style;
@@ -100,8 +105,12 @@ export function styledLine(p: LineParts, flags: MessageFlags, style: Style, colu
   const where = linePrefix(p);
   /* As IRC marks a user who has not identified: a free name, where the server has accounts. */
   const name = (flags.free ? chalk.dim(FREE_MARK) : "") + (flags.own ? chalk.bold(style.name(p.user)) : style.name(p.user));
-  const prefix = `${gutter} ${chalk.dim(p.time)} ${where}${p.action ? `* ${name} ` : `${name}: `}`;
-  const line = hang(prefix, markedBody({ ...p, body: highlight(p.body, flags.mentions, chalk) }, (text) => chalk.dim.italic(text)), columns);
+  const body = markedBody({ ...p, body: highlight(p.body, flags.mentions, chalk) }, (text) => chalk.dim.italic(text));
+  const to = p.to;
+  const prefix = to
+    ? `${gutter} ${chalk.dim(p.time)} ${style.private("<<<")}${name}${style.private(`->${recipient(to)}:`)} ${p.action ? `* ${name} ` : ""}`
+    : `${gutter} ${chalk.dim(p.time)} ${where}${p.action ? `* ${name} ` : `${name}: `}`;
+  const line = hang(prefix, to ? body + style.private(">>>") : body, columns);
   return flags.history ? chalk.dim(line) : line;
 }
 

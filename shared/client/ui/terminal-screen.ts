@@ -43,6 +43,9 @@ export class TerminalScreen implements Screen {
   private drawn: number[] = [];
   /* Lines that arrive while a password is asked, shown once it is in. */
   private held: string[] | undefined;
+  private channel = "";
+  /* The conversation of a /query, shown in the prompt instead of the channel. */
+  private query: string | undefined;
 
   constructor(o: ScreenOptions) {
     this.style = o.style;
@@ -113,7 +116,7 @@ export class TerminalScreen implements Screen {
     const hidden = posts.length > PENDING_ROWS ? posts.length - PENDING_ROWS + 1 : 0;
     this.pendingRows = [
       ...(hidden > 0 ? [`${PENDING_MARK} ${hidden} more not sent yet`] : []),
-      ...posts.slice(hidden).map((p) => `${PENDING_MARK} ${p.kind === "me" ? `* ${p.user} ` : `${p.user}: `}${p.body.replaceAll("\n", " ")}`),
+      ...posts.slice(hidden).map((p) => `${PENDING_MARK} ${pendingText(p)}`),
     ].map((row) => this.style.dim(row));
     if (!this.closed) this.redraw("");
   }
@@ -133,8 +136,13 @@ export class TerminalScreen implements Screen {
   }
 
   setChannel(channel: string): void {
-    this.rl.setPrompt(this.style.prompt(`[${channelLabel(channel)}${channel === ALL ? " read-only" : ""}]`) + " ");
-    if (!this.closed) this.redraw("");
+    this.channel = channel;
+    this.setPrompt();
+  }
+
+  setQuery(to: string | undefined): void {
+    this.query = to;
+    this.setPrompt();
   }
 
   lines(): AsyncIterable<string> {
@@ -157,6 +165,15 @@ export class TerminalScreen implements Screen {
 
   close(): void {
     this.rl.close();
+  }
+
+  private setPrompt(): void {
+    const { channel, query } = this;
+    const prompt = query !== undefined
+      ? this.style.private(`[${query}]`)
+      : this.style.prompt(`[${channelLabel(channel)}${channel === ALL ? " read-only" : ""}]`);
+    this.rl.setPrompt(`${prompt} `);
+    if (!this.closed) this.redraw("");
   }
 
   private get columns(): number {
@@ -217,6 +234,12 @@ export class TerminalScreen implements Screen {
     this.candidates = undefined;
     this.redraw("");
   }
+}
+
+/** A pending line as it will read: `kyle: hi`, `* kyle waves`, `kyle->zoe: hi`, on one row. */
+function pendingText(p: PendingPost): string {
+  const who = p.to === undefined ? p.user : `${p.user}->${p.to}`;
+  return `${p.kind === "me" ? `${p.to === undefined ? "" : `${who}: `}* ${p.user} ` : `${who}: `}${p.body.replaceAll("\n", " ")}`;
 }
 
 /** `row` cut to one row of the terminal (by display width), marked where it was cut. */
