@@ -285,12 +285,14 @@ test("in a terminal, a progress bar above the prompt while typed text stays; the
   await zoe.until("the password prompt", (vt) => vt.cursorRow === "password for zoe:");
   zoe.type(`${PASSWORD}\r`);
   await zoe.until("the prompt", (vt) => vt.cursorRow === "[#dev]" && vt.screen.some((l) => l.startsWith("-!- connected to ")));
+  const kyle = w.client("kyle");
+  await kyle.line(/^in #dev: zoe$/, "err");
   zoe.type("/get 1\r");
   zoe.type("half typed");
   const bar = /^↓ big\.bin from kyle {2}\[#*-+\] +\d+% {2}[\d.]+ (?:kB|MB)\/3\.1 MB {2}(?:…|[\d.]+ (?:kB|MB)\/s {2}\d+s left)$/;
   await zoe.until("the progress bar above the prompt", (vt) => vt.screen.some((l) => bar.test(l)) && vt.cursorRow === "[#dev] half typed");
   // A message arriving meanwhile goes above the bar; the bar stays right above the prompt, the typed text on it.
-  assert.equal((await w.clientToExit("kyle", "hello zoe\n")).code, 0);
+  kyle.write("hello zoe\n");
   await zoe.until("the message above the bar", (vt) => {
     const rows = vt.screen;
     const at = rows.findIndex((l) => bar.test(l));
@@ -300,6 +302,8 @@ test("in a terminal, a progress bar above the prompt while typed text stays; the
   await zoe.until("the saved line, the bar gone", (vt) => vt.transcript.includes(saved("big.bin", data, into)) && !vt.screen.some((l) => bar.test(l)) && vt.cursorRow === "[#dev] half typed");
   zoe.type("\x15\x04");
   assert.equal(await zoe.exit, 0);
+  kyle.end();
+  assert.equal(await kyle.exit, 0);
 });
 
 /** `text` as a regular expression that matches it literally. */
