@@ -144,7 +144,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     onNotice: (n: FeedNotice) => {
       if (n.type === "presence") known.presence(n.presence);
       /* The server is back, or restarted: the inbox's held poll went with it. */
-      if (n.type === "back" || n.type === "restarted") inbox.poke(n.type === "restarted");
+      if (n.type === "back" || n.type === "restarted") inbox.poke();
       if (n.type === "restarted") ownLines.restarted();
       else ownLines.check();
       if (n.type === "silent") away();

@@ -30,7 +30,7 @@ export class InboxCursor {
   after: number | undefined;
   /** The `after` the server last answered: what it surely holds as acknowledged. */
   acknowledged = 0;
-  /** The last m handed over to be shown. */
+  /** The last m handed over to be shown (in the server's numbering). */
   shown = 0;
   /** Whether the last answer said more items are waiting (head past its last item): ask again at once. */
   more = false;
@@ -42,10 +42,18 @@ export class InboxCursor {
   /** Takes an answer to the request made with `this.after`; returns what to show now, if anything. */
   take(a: InboxAnswer): InboxBatch | undefined {
     const asked = this.after;
-    this.acknowledged = asked ?? a.after;
-    /* An answer that starts before what was asked repeats what was shown: never twice. */
-    const items = asked === undefined ? a.items : a.items.filter((i) => i.m > asked);
-    const last = items.at(-1)?.m ?? asked ?? a.after;
+    /*
+     * An answer from before what was asked: the server's inbox is behind
+     * this client's (a restart without its store); its numbering is the
+     * one that counts now, and so are its conversations' numbers.
+     */
+    if (asked !== undefined && a.after < asked) {
+      this.shownSeq.clear();
+      this.shown = Math.min(this.shown, a.after);
+    }
+    this.acknowledged = Math.min(asked ?? a.after, a.after);
+    const { items } = a;
+    const last = items.at(-1)?.m ?? a.after;
     this.after = last;
     this.more = a.head > last;
     if (this.catchingUp) {
@@ -70,7 +78,7 @@ export class InboxCursor {
   }
 
   private handOver(items: InboxItem[], away: boolean): InboxBatch {
-    this.shown = Math.max(this.shown, items.at(-1)?.m ?? 0);
+    this.shown = items.at(-1)?.m ?? this.shown;
     for (const i of items) {
       if (i.type !== "msg") continue;
       const key = conversationKey(i.to, i.group === true);
@@ -79,13 +87,4 @@ export class InboxCursor {
     return { items, away };
   }
 
-  /** Starts over as a new run would (the server's inbox was lost with a restart): the next request omits `after`. */
-  reset(): void {
-    this.after = undefined;
-    this.acknowledged = this.shown = 0;
-    this.more = false;
-    this.catchingUp = true;
-    this.backlog = [];
-    this.shownSeq.clear();
-  }
 }

@@ -16,7 +16,7 @@
 import { describeError } from "../cli.js";
 import { ClosedError, type HandshakeError } from "../errors.js";
 import { delay } from "../delay.js";
-import { MalformedAnswerError, RejectedError } from "../protocol/errors.js";
+import { RejectedError } from "../protocol/errors.js";
 import type { CurveClientKeys } from "../transport/curve.js";
 import { ReliableRequester } from "../transport/requester.js";
 import { InboxCursor, type InboxBatch } from "./inbox-cursor.js";
@@ -84,16 +84,13 @@ export class Inbox {
   }
 
   /**
-   * The server is back after an outage: the poll held at a server that has
-   * gone will never be answered, so it is sent again now instead of at the
-   * end of its attempt. A restart that lost the inboxes (`restarted`, a new
-   * epoch) starts a new run, which asks what is there now.
+   * The server is back after an outage, or restarted: the poll held at a
+   * server that has gone will never be answered, so it is sent again now
+   * instead of at the end of its attempt. A server that lost the inboxes
+   * answers it from its own numbering (inbox-cursor.ts follows).
    */
-  poke(restarted: boolean): void {
-    if (!this.run) return;
-    if (!restarted) return this.run.requester.retryNow();
-    this.stop();
-    this.start();
+  poke(): void {
+    this.run?.requester.retryNow();
   }
 
   /**
@@ -168,9 +165,7 @@ export class Inbox {
           if (err.code === "bad-request") return;
           if (await waitOutSlowDown(err, { signal: run.abort.signal }).catch(() => false)) continue;
         }
-        /* An answer that does not follow from what was asked: the inbox was lost with a restart; start over. */
-        if (err instanceof MalformedAnswerError && cursor.after !== undefined) cursor.reset();
-        else if (!warned) this.o.warning(`private messages could not be fetched: ${describeError(err)}`);
+        if (!warned) this.o.warning(`private messages could not be fetched: ${describeError(err)}`);
         warned = true;
         await delay(RETRY_MS, run.abort.signal).catch(() => undefined);
       }
