@@ -14,11 +14,14 @@ import { until } from "../login.js";
 import { fileLabel } from "../ui/transfer-lines.js";
 import type { Command, CommandContext } from "./types.js";
 
+/* Part 3's server has no file port. */
+const part4Hint = "files need part 4: this client's server has no file port (part 4's mc_client has /send, /get and /files)";
+
 /** /send, /get, /files. */
 export const files: readonly Command[] = [
-  { name: "send", args: "<to> <path>", help: "offer a file to a user, a group or a #channel", completes: "names", multiChannel: true, run: send },
-  { name: "get", args: "<n> [dir]", help: "download file offer n (into --downloads, or dir)", multiChannel: true, run: get },
-  { name: "files", args: "", help: "the file offers you can download", multiChannel: true, run: list },
+  { name: "send", args: "<to> <path>", help: "offer a file to a user, a group or a #channel", completes: "conversations", multiChannel: true, part4Hint, run: send },
+  { name: "get", args: "<n> [dir]", help: "download file offer n (into --downloads, or dir)", multiChannel: true, part4Hint, run: get },
+  { name: "files", args: "", help: "the file offers you can download", multiChannel: true, part4Hint, run: list },
 ];
 
 function loggedIn(c: CommandContext): boolean {

@@ -55,8 +55,9 @@ export function parseInput(line: string, available: readonly Command[] = COMMAND
 export function unknownHint(name: string, available: readonly Command[] = COMMANDS): string {
   if (name === "") return "a line starting with / is a command; /help lists them (//text posts /text)";
   const lower = name.toLowerCase();
-  if (COMMANDS.some((c) => c.name === lower && c.multiChannel) && !available.some((c) => c.name === lower)) {
-    return `/${lower} needs channels: this client has one channel (part 4's mc_client has /join and /leave)`;
+  const part4 = COMMANDS.find((c) => c.name === lower && c.multiChannel);
+  if (part4 && !available.some((c) => c.name === lower)) {
+    return part4.part4Hint ?? `/${lower} needs channels: this client has one channel (part 4's mc_client has /join and /leave)`;
   }
   return `unknown command /${name}; /help lists the commands (//${name} posts it as text)`;
 }

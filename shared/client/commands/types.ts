@@ -33,6 +33,8 @@ export interface Command {
   readonly words?: readonly string[];
   /** Only where the part has channels (part 4's `multiChannel`); elsewhere it gets a hint saying so. */
   readonly multiChannel?: boolean;
+  /** What part 3's client says of it instead, when not that it needs channels (files: part 3's server has no file port). */
+  readonly part4Hint?: string;
   /** Does what was typed; `arg` is the rest of the line, trimmed. Resolves "quit" when the person asked to leave. */
   run(c: CommandContext, arg: string): Promise<void | "quit"> | void | "quit";
 }
