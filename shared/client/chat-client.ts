@@ -5,7 +5,8 @@
  * requester (queries.ts), and the session (session.ts) keeps this client
  * listed in /who; the account (login.ts) logs in and says who posts. While
  * logged in, the inbox (inbox.ts) brings private and group messages and
- * alerts; /msg and /query lines go out with the posts.
+ * alerts; /msg and /query lines go out with the posts; files go to and
+ * from the server's file port in the background (transfers.ts).
  */
 import type { ChatMessage } from "../protocol/index.js";
 import type { CurveClientKeys } from "../transport/curve.js";
@@ -13,6 +14,7 @@ import { ClosedError, type HandshakeError } from "../errors.js";
 import { ALL } from "../protocol/limits.js";
 import type { PartFeatures } from "../parts.js";
 import { ReliableRequester } from "../transport/requester.js";
+import { withPort } from "../transport/endpoint.js";
 import { displayTime, nowIso } from "../time.js";
 import { describeError } from "../cli.js";
 import { complete } from "./commands/complete.js";
@@ -27,8 +29,10 @@ import { Outbox } from "./outbox.js";
 import { OwnLines } from "./own-lines.js";
 import { Queries } from "./queries.js";
 import { Session } from "./session.js";
+import { Transfers } from "./transfers.js";
+import { defaultDownloads } from "./files/paths.js";
 import { isChange, showChange } from "./ui/edit-notices.js";
-import { lineParts, messageFlags, recipient } from "./ui/format.js";
+import { lineParts, messageFlags, plural, recipient } from "./ui/format.js";
 import { awayLine, showInboxItem } from "./ui/inbox-lines.js";
 import { sendToQuery } from "./commands/conversations.js";
 import { presentLine, showNotice } from "./ui/notices.js";
@@ -55,6 +59,8 @@ export interface ChatClientOptions {
   giveUpMs: number;
   /** --login, --no-save-login and the piped passwords; default: no login at start, saved logins used. */
   account?: AccountOptions;
+  /** Where /get saves files (--downloads); default ~/Downloads/mchat. */
+  downloads?: string;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WriteStream | NodeJS.WritableStream;
   errors?: NodeJS.WritableStream;
@@ -78,6 +84,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     outbox.close();
     queries.close();
     account.close();
+    transfers.close();
     void inbox.close(queries, false);
     quit();
   };
@@ -101,6 +108,17 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     end: (sentence, code) => {
       ended ??= { sentence, code };
       quit();
+    },
+  });
+
+  /* Files wait for the first hello's answer, which says where the file port is. */
+  const transfers = new Transfers({
+    screen, curve: o.curve, onFailure: fail,
+    token: () => account.token,
+    loginEnded: () => account.loginEnded(),
+    endpoint: async () => {
+      await queries.patience(session.greeted, 5000);
+      return account.filePort === undefined ? undefined : withPort(o.post, account.filePort);
     },
   });
 
@@ -157,6 +175,10 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
         } else if (item.type === "group") {
           if (item.user === account.user && (item.event === "removed" || item.event === "left")) known.groups.delete(item.group);
           else known.groups.add(item.group);
+        } else if (item.type === "file") {
+          known.names.add(item.from);
+          /* An offer this client made: its `sent` line says so. */
+          if (item.from === account.user && transfers.madeHere(item)) continue;
         }
         showInboxItem(screen, item, account.user, screen.style);
       }
@@ -244,6 +266,8 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     ask: (request) => queries.ask(request),
     settled: async () => void (await queries.patience(Promise.all([outbox.idle(), announced]), 5000)),
     announce: () => after(session.hello()),
+    transfers,
+    downloads: o.downloads ?? defaultDownloads(),
   };
 
   /*
@@ -258,6 +282,10 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   }
   // End of input: piped lines still queued get delivered, within reason; Ctrl-C does not wait.
   if (!quitting) await outbox.drain();
+  /* A piped /send or /get finishes while it makes progress; a person leaving a terminal stops it (the same command continues it). */
+  if (!quitting && !o.interactive) await transfers.settle(o.giveUpMs);
+  else if (transfers.count > 0) screen.notice(`stopped ${plural(transfers.count, "file transfer")}: the same /send or /get continues where it stopped`);
+  transfers.close();
   // Every posted message is shown, ours included: wait (within --give-up) for our last ones to come through the feed.
   if (!quitting && !failure && !ended) await queries.patience(Promise.all([ownLines.shownAll(), sentLines.shownAll()]), o.giveUpMs);
   const undelivered = outbox.pending;
@@ -279,5 +307,5 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     if (refused > 0) errors.write(`${outbox.refusals(refused)}\n`);
     if (undelivered + refused === 0 && screen.interactive) (o.output ?? process.stdout).write("bye\n");
   }
-  return failure ? 1 : ended ? ended.code : undelivered + refused > 0 ? 1 : 0;
+  return failure ? 1 : ended ? ended.code : undelivered + refused + transfers.failed > 0 ? 1 : 0;
 }

@@ -8,6 +8,7 @@ import { UsageError } from "../errors.js";
 import type { PartFeatures } from "../parts.js";
 import { accountArg, accountOptions, type AccountArgs } from "./account-args.js";
 import { runChatClient } from "./chat-client.js";
+import { defaultDownloads, expandPath } from "./files/paths.js";
 import { useColor } from "./ui/style.js";
 
 /** The parsed command line of parts 3 and 4 (yargs keeps the numbers as strings). */
@@ -22,6 +23,7 @@ export interface ClientArgs extends AccountArgs {
   bell?: boolean;
   "server-key"?: string;
   "give-up": string;
+  downloads?: string;
 }
 
 /** Declares the shared options on a yargs command. */
@@ -31,7 +33,8 @@ export function clientOptions<T>(y: Argv<T>) {
     .option("numbers", { type: "boolean", describe: "show each message's number in its channel (#12), for /edit and /delete; /numbers turns it on and off" })
     .option("color", { type: "boolean", describe: "colour the output (--no-color turns it off; default: only on a terminal)" })
     .option("bell", { type: "boolean", describe: "ring the terminal bell when a message mentions you (--no-bell turns it off; default: on, in a terminal)" })
-    .option("give-up", { type: "string", default: "10", defaultDescription: "10", describe: "seconds to keep trying to deliver piped lines after end of input" });
+    .option("give-up", { type: "string", default: "10", defaultDescription: "10", describe: "seconds to keep trying to deliver piped lines after end of input" })
+    .option("downloads", { type: "string", nargs: 1, defaultDescription: "~/Downloads/mchat", describe: "where /get saves files (made, private, if missing)" });
 }
 
 /** Starts the client of a part (its features say whether it has channels) for parsed arguments; resolves with the exit code. */
@@ -54,6 +57,7 @@ export function startClient(a: ClientArgs, channel: string, features: PartFeatur
     bell: a.bell !== false,
     interactive,
     account: accountArg(a, interactive),
+    downloads: a.downloads === undefined ? defaultDownloads() : expandPath(a.downloads),
   };
   return runChatClient(options);
 }

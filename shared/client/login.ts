@@ -90,6 +90,8 @@ export class Account implements Greeter {
   mode: "open" | "required" | undefined;
   /** Whether the server has accepted a hello from this client. */
   greeted = false;
+  /** The server's file port, from its hello answer; undefined before, and from servers without one. */
+  filePort: number | undefined;
   readonly passwords: Passwords;
   private readonly tokens: TokenFile | undefined;
   /* Its own requester: a password request's long wait holds up no other question. */
@@ -226,6 +228,7 @@ export class Account implements Greeter {
   answered(a: HelloAnswer): void {
     this.greeted = true;
     this.mode = a.accounts;
+    this.filePort = a.filePort;
   }
 
   /** Session: a hello was refused; true when it should be said again at once (without the token that ended). */

@@ -33,6 +33,11 @@ export function tcpEndpoint(host: string, port: number | string): string {
   return isIP(host) === 6 ? `tcp://[${host}]:${port}` : `tcp://${host}:${port}`;
 }
 
+/** The endpoint of another port on the same host: the file port beside the post port. */
+export function withPort(endpoint: string, port: number): string {
+  return endpoint.replace(/:\d+$/, `:${port}`);
+}
+
 /** Whether an endpoint needs the socket's ipv6 option. */
 export function isIpv6Endpoint(endpoint: string): boolean {
   return endpoint.startsWith("tcp://[");

@@ -38,6 +38,8 @@ test("part 3 has no /join or /leave: they get a hint that says why, never a post
   assert.deepEqual(parseInput("/join ops", PART3), { type: "unknown", name: "join" });
   assert.equal(unknownHint("join", PART3), "/join needs channels: this client has one channel (part 4's mc_client has /join and /leave)");
   assert.equal(unknownHint("LEAVE", PART3), "/leave needs channels: this client has one channel (part 4's mc_client has /join and /leave)");
+  assert.equal(unknownHint("send", PART3), "files need part 4: this client's server has no file port (part 4's mc_client has /send, /get and /files)");
+  assert.deepEqual(parseInput("/get 7", PART4), { type: "command", name: "get", arg: "7" });
   assert.equal(unknownHint("frob", PART4), "unknown command /frob; /help lists the commands (//frob posts it as text)");
   assert.equal(unknownHint("", PART4), "a line starting with / is a command; /help lists them (//text posts /text)");
 });

@@ -14,6 +14,7 @@ import { conversations } from "./conversations.js";
 import { groups } from "./groups.js";
 import { history } from "./history.js";
 import { edits } from "./edits.js";
+import { files } from "./files.js";
 import { presence } from "./presence.js";
 import { since } from "./since.js";
 import type { Command, CommandContext } from "./types.js";
@@ -21,7 +22,7 @@ import { view } from "./view.js";
 
 /** Every command, in /help's order: /quit last. */
 export const COMMANDS: readonly Command[] = [
-  ...basic, ...presence, ...history, ...since, ...edits, ...view, ...channels, ...accounts, ...conversations, ...groups, ...alerts, quit,
+  ...basic, ...presence, ...history, ...since, ...edits, ...view, ...channels, ...accounts, ...conversations, ...groups, ...alerts, ...files, quit,
 ];
 
 /** The commands a part's client offers: part 3's has no channels to join or leave. */
@@ -54,8 +55,9 @@ export function parseInput(line: string, available: readonly Command[] = COMMAND
 export function unknownHint(name: string, available: readonly Command[] = COMMANDS): string {
   if (name === "") return "a line starting with / is a command; /help lists them (//text posts /text)";
   const lower = name.toLowerCase();
-  if (COMMANDS.some((c) => c.name === lower && c.multiChannel) && !available.some((c) => c.name === lower)) {
-    return `/${lower} needs channels: this client has one channel (part 4's mc_client has /join and /leave)`;
+  const part4 = COMMANDS.find((c) => c.name === lower && c.multiChannel);
+  if (part4 && !available.some((c) => c.name === lower)) {
+    return part4.part4Hint ?? `/${lower} needs channels: this client has one channel (part 4's mc_client has /join and /leave)`;
   }
   return `unknown command /${name}; /help lists the commands (//${name} posts it as text)`;
 }

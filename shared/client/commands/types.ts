@@ -6,6 +6,7 @@
  */
 import type { AnswerOf, ControlRequest } from "../../protocol/index.js";
 import type { Account } from "../login.js";
+import type { Transfers } from "../transfers.js";
 import type { Screen } from "../ui/screen-types.js";
 
 /** What Tab can complete besides command names. */
@@ -32,6 +33,8 @@ export interface Command {
   readonly words?: readonly string[];
   /** Only where the part has channels (part 4's `multiChannel`); elsewhere it gets a hint saying so. */
   readonly multiChannel?: boolean;
+  /** What part 3's client says of it instead, when not that it needs channels (files: part 3's server has no file port). */
+  readonly part4Hint?: string;
   /** Does what was typed; `arg` is the rest of the line, trimmed. Resolves "quit" when the person asked to leave. */
   run(c: CommandContext, arg: string): Promise<void | "quit"> | void | "quit";
 }
@@ -66,6 +69,10 @@ export interface CommandContext {
   settled(): Promise<void>;
   /** Tells the server which channels this client follows now. */
   announce(): void;
+  /** File transfers in the background (/send, /get, /files). */
+  readonly transfers: Transfers;
+  /** Where /get saves files without a directory of its own (--downloads). */
+  readonly downloads: string;
   /** What Tab completes: names heard, channels seen, the reader's groups. */
   known: { names: Set<string>; channels: Set<string>; groups: Set<string> };
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Alert, GroupNotice, InboxItem } from "../../protocol/index.js";
-import { alertText, awayLine, conversationParts, groupNoticeText } from "./inbox-lines.js";
+import { alertText, awayLine, conversationParts, groupNoticeText, showInboxItem } from "./inbox-lines.js";
 import { plainLine } from "./format.js";
 import { createStyle, styledLine } from "./style.js";
 
@@ -42,4 +42,16 @@ test("the away line counts what others sent, by kind, and is absent when they se
   assert.equal(awayLine([m(1, "kyle"), m(2, "kyle", true), a, { ...a, m: 10 }], "zoe"), "1 private message, 1 group message, 2 alerts while you were away");
   assert.equal(awayLine([m(1, "zoe")], "zoe"), undefined, "one's own copies are not news");
   assert.equal(awayLine([], "zoe"), undefined);
+});
+
+test("a file offer in the inbox is a -!- line on stdout when piped, and counts in the away line unless it is the reader's own", () => {
+  const offer = (from: string, m: number): InboxItem => ({
+    type: "file", m, offer: m, from, to: from === "zoe" ? "kyle" : "zoe", name: "report.pdf", size: 2_100_000, sha256: "3f2a9c1e" + "0".repeat(56), time: TIME, expires: TIME,
+  });
+  const out: string[] = [];
+  const screen = { interactive: false, output: (lines: string[]) => out.push(...lines), message: () => {}, notice: () => {} };
+  showInboxItem(screen, offer("kyle", 7), "zoe", createStyle(false));
+  showInboxItem(screen, offer("zoe", 8), "zoe", createStyle(false));
+  assert.deepEqual(out, ["-!- kyle sends report.pdf (2.1 MB, sha256 3f2a9c1e) - /get 7", "-!- zoe sends report.pdf (2.1 MB, sha256 3f2a9c1e) to kyle - /get 8"]);
+  assert.equal(awayLine([offer("kyle", 1), offer("dana", 2), offer("zoe", 3)], "zoe"), "2 file offers while you were away");
 });

@@ -8,6 +8,7 @@
  *   -!- alert "deploy": #dev kyle: deploy at 10      a watched keyword
  *   -!- alert kyle: #dev kyle: deploy at 10          a followed author
  *   -!- kyle added you to ops                        a group notice
+ *   -!- kyle sends report.pdf (2.1 MB, sha256 3f2a9c1e) - /get 7    a file offer (transfer-lines.ts)
  *
  * A run's first batch is announced by one line counting what others sent
  * while the account was away: `3 private messages, 2 alerts while you were away`.
@@ -18,6 +19,7 @@ import { displayTime } from "../../time.js";
 import { mentionSpans, plural, type LineParts, type MessageFlags } from "./format.js";
 import type { Screen } from "./screen-types.js";
 import type { Style } from "./style.js";
+import { offerText } from "./transfer-lines.js";
 
 /** The parts of a private or group message's line. */
 export function conversationParts(m: ConversationMessage): LineParts {
@@ -56,12 +58,13 @@ export function groupNoticeText(n: GroupNotice, reader: string): string {
 
 /** The line before what came while away: what others sent, counted; undefined when they sent nothing. */
 export function awayLine(items: readonly InboxItem[], reader: string): string | undefined {
-  const mine = (i: InboxItem) => i.type === "msg" && i.from === reader;
+  const mine = (i: InboxItem) => (i.type === "msg" || i.type === "file") && i.from === reader;
   const count = (test: (i: InboxItem) => boolean) => items.filter((i) => !mine(i) && test(i)).length;
   const parts = [
     [count((i) => i.type === "msg" && i.group !== true), "private message"],
     [count((i) => i.type === "msg" && i.group === true), "group message"],
     [count((i) => i.type === "alert"), "alert"],
+    [count((i) => i.type === "file"), "file offer"],
   ] as const;
   const said = parts.filter(([n]) => n > 0).map(([n, noun]) => plural(n, noun));
   return said.length === 0 ? undefined : `${said.join(", ")} while you were away`;
@@ -69,8 +72,8 @@ export function awayLine(items: readonly InboxItem[], reader: string): string | 
 
 /**
  * Shows one inbox item: a message as a message line (a terminal styles it
- * and shows its time); an alert or notice as a `-!-` line, with its time
- * and an alert in the private colour in a terminal.
+ * and shows its time); an alert, a file offer or a notice as a `-!-` line,
+ * with its time and an alert or an offer in the private colour in a terminal.
  */
 export function showInboxItem(screen: Pick<Screen, "interactive" | "message" | "notice" | "output">, item: InboxItem, reader: string, style: Style): void {
   if (item.type === "msg") return screen.message(conversationParts(item), conversationFlags(item, reader, false));
@@ -79,6 +82,11 @@ export function showInboxItem(screen: Pick<Screen, "interactive" | "message" | "
   if (item.type === "alert") {
     if (screen.interactive) screen.output([`${style.private("-!-")} ${time} ${alertText(item, style.name)}`]);
     else screen.output([`-!- ${alertText(item, style.color ? style.name : undefined)}`]);
+    return;
+  }
+  if (item.type === "file") {
+    if (screen.interactive) screen.output([`${style.private("-!-")} ${time} ${offerText(item, reader)}`]);
+    else screen.output([`-!- ${offerText(item, reader)}`]);
     return;
   }
   if (screen.interactive) screen.notice(`${time} ${groupNoticeText(item, reader)}`);

@@ -43,6 +43,8 @@ export class PlainScreen implements Screen {
 
   pending(): void {}
 
+  progress(): void {}
+
   setChannel(): void {}
 
   setQuery(): void {}

@@ -23,6 +23,13 @@ export interface Screen {
    * (they then arrive as messages); plain output shows nothing.
    */
   pending(posts: readonly PendingPost[]): void;
+  /**
+   * A running transfer's row (transfers.ts), drawn for the terminal's width:
+   * a terminal shows it above the prompt, redrawn a few times a second at
+   * most, until it is set to undefined; plain output shows nothing (a line
+   * comes when the transfer ends).
+   */
+  progress(id: string, row: ((columns: number) => string) | undefined): void;
   /** The channel posts go to, shown in the prompt. */
   setChannel(channel: string): void;
   /** The conversation typed lines go to (/query), shown in the prompt instead of the channel; undefined: the channel again. */

@@ -21,6 +21,8 @@ import { styledLine, type Style } from "./style.js";
 export const PENDING_MARK = "…";
 /** At most this many pending lines are shown; the rest are counted. */
 const PENDING_ROWS = 5;
+/** A progress row is redrawn at most this often. */
+const PROGRESS_MS = 200;
 
 /** The Screen for a terminal that understands cursor movement. */
 export class TerminalScreen implements Screen {
@@ -34,6 +36,9 @@ export class TerminalScreen implements Screen {
   private closed = false;
   private pendingRows: string[] = [];
   private candidates: string | undefined;
+  /** Running transfers' rows, drawn above the pending lines. */
+  private readonly progressRows = new Map<string, (columns: number) => string>();
+  private progressTimer: NodeJS.Timeout | undefined;
   /** The display widths of the rows drawn above the prompt, as they are on the screen now. */
   private drawn: number[] = [];
   /* Lines that arrive while a password is asked, shown once it is in. */
@@ -116,6 +121,20 @@ export class TerminalScreen implements Screen {
     if (!this.closed) this.redraw("");
   }
 
+  progress(id: string, row: ((columns: number) => string) | undefined): void {
+    if (row) this.progressRows.set(id, row);
+    else this.progressRows.delete(id);
+    /* A row that goes is taken away at once; a changed one waits for the next redraw, at most PROGRESS_MS away. */
+    if (!row) return this.redrawNow();
+    this.progressTimer ??= setTimeout(() => this.redrawNow(), PROGRESS_MS).unref();
+  }
+
+  private redrawNow(): void {
+    clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
+    if (!this.closed && !this.held) this.redraw("");
+  }
+
   setChannel(channel: string): void {
     this.channel = channel;
     this.setPrompt();
@@ -183,7 +202,10 @@ export class TerminalScreen implements Screen {
 
   /** The rows above the prompt, each cut to one row, then the prompt and the input (readline draws those). */
   private drawPromptArea(): void {
-    const rows = [...this.pendingRows, ...(this.candidates === undefined ? [] : [this.candidates])].map((row) => fit(row, this.columns));
+    clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
+    const progress = [...this.progressRows.values()].map((row) => row(this.columns));
+    const rows = [...progress, ...this.pendingRows, ...(this.candidates === undefined ? [] : [this.candidates])].map((row) => fit(row, this.columns));
     for (const row of rows) this.out.write(`${row}\n`);
     this.drawn = rows.map((row) => stringWidth(row));
     atPromptRow(this.rl);
