@@ -77,7 +77,6 @@ export function awayLine(items: readonly InboxItem[], reader: string): string | 
  */
 export function showInboxItem(screen: Pick<Screen, "interactive" | "message" | "notice" | "output">, item: InboxItem, reader: string, style: Style): void {
   if (item.type === "msg") return screen.message(conversationParts(item), conversationFlags(item, reader, false));
-  if (item.type === "file") return; // a file offer: shown by the files client (issue 14), not yet here
   const time = style.dim(displayTime(item.time));
   if (item.type === "alert") {
     if (screen.interactive) screen.output([`${style.private("-!-")} ${time} ${alertText(item, style.name)}`]);
