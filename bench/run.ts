@@ -4,7 +4,7 @@
  * doing the same traffic in the same run. Prints a Markdown table and
  * writes the figures with the machine's description to bench/results.json.
  *
- *   node bench/run.js [--only throughput,latency,fanout,burst,memory,history,hostile,login,private,files] [--out file.json]
+ *   node bench/run.js [--only throughput,latency,fanout,burst,memory,history,hostile,login,private,files,startup] [--out file.json]
  *
  * Bounded: every wait has a limit and the whole run stops itself after
  * twelve minutes.
@@ -24,6 +24,7 @@ import { history, timeHistory } from "./history.js";
 import { login } from "./login.js";
 import { privateMessages } from "./private.js";
 import { files } from "./files.js";
+import { startup } from "./startup.js";
 
 const LIMIT_MS = 12 * 60_000;
 const args = process.argv.slice(2);
@@ -129,6 +130,12 @@ try {
     const f = await files({ megabytes: 100, window: 8, posts: 500, intervalMs: 2, tmpDir });
     figures.push(...f.figures);
     details.files = f.details;
+  }
+  if (wanted("startup")) {
+    step("client start: CPU of an mc_client that joins and leaves, next to node -e 0");
+    const s = await startup({ runs: 7 });
+    figures.push(...s.figures);
+    details.startup = s.details;
   }
   if (wanted("hostile")) {
     step("hostile input: RSS under malformed requests (bench/hostile-memory.js)");
