@@ -36,8 +36,8 @@ import { lineParts, messageFlags, plural, recipient } from "./ui/format.js";
 import { awayLine, showInboxItem } from "./ui/inbox-lines.js";
 import { sendToQuery } from "./commands/conversations.js";
 import { presentLine, showNotice } from "./ui/notices.js";
-import { createScreen } from "./ui/screen.js";
-import { createStyle } from "./ui/style.js";
+import { openScreen } from "./ui/open-screen.js";
+import { createStyle } from "./ui/paint.js";
 
 /** A chat client's settings, from its command line. */
 export interface ChatClientOptions {
@@ -71,7 +71,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   const errors = o.errors ?? process.stderr;
   const available = commandsFor(o.features);
   const known = new Known(o.user, o.channel);
-  const screen = createScreen({
+  const screen = await openScreen({
     input: o.input ?? process.stdin, output: o.output ?? process.stdout, errors, interactive: o.interactive, style: createStyle(o.color), bell: o.bell ?? true,
     completer: (line) => complete(line, known.completions(), available),
     onInterrupt: () => quit(),

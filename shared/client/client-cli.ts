@@ -9,7 +9,7 @@ import type { PartFeatures } from "../parts.js";
 import { accountArg, accountOptions, type AccountArgs } from "./account-args.js";
 import { runChatClient } from "./chat-client.js";
 import { defaultDownloads, expandPath } from "./files/paths.js";
-import { useColor } from "./ui/style.js";
+import { useColor } from "./ui/paint.js";
 
 /** The parsed command line of parts 3 and 4 (yargs keeps the numbers as strings). */
 export interface ClientArgs extends AccountArgs {

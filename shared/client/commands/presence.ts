@@ -5,7 +5,6 @@
  * every channel with its message and user counts. Both ask the server once
  * the lines typed before them are in.
  */
-import stringWidth from "string-width";
 import { ALL } from "../../protocol/limits.js";
 import { displaySince } from "../../time.js";
 import { displayIdle } from "../ui/idle.js";
@@ -27,7 +26,8 @@ async function who(c: CommandContext): Promise<void> {
     c.screen.output([`Nobody is in ${channelLabel(c.current)}.`]);
     return;
   }
-  /* Columns of the terminal: an emoji or a CJK character takes two. */
+  /* Columns of the terminal: an emoji or a CJK character takes two (string-width, loaded when /who first needs it). */
+  const { default: stringWidth } = await import("string-width");
   const width = Math.max(...a.users.map((u) => stringWidth(u.user)));
   const since = a.users.map((u) => `since ${displaySince(u.since)}`);
   const sinceWidth = Math.max(...since.map((s) => s.length));

@@ -7,7 +7,7 @@
  */
 import type { ChatMessage } from "../../protocol/index.js";
 import type { Screen } from "./screen-types.js";
-import type { Style } from "./style.js";
+import type { Style } from "./paint.js";
 
 /** Whether an entry of the log is a change to an earlier message rather than a message. */
 export function isChange(m: ChatMessage): boolean {

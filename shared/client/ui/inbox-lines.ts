@@ -18,7 +18,7 @@ import type { Alert, ConversationMessage, GroupNotice, InboxItem } from "../../p
 import { displayTime } from "../../time.js";
 import { mentionSpans, plural, type LineParts, type MessageFlags } from "./format.js";
 import type { Screen } from "./screen-types.js";
-import type { Style } from "./style.js";
+import type { Style } from "./paint.js";
 import { offerText } from "./transfer-lines.js";
 
 /** The parts of a private or group message's line. */

@@ -9,7 +9,7 @@ import { displayTime } from "../../time.js";
 import type { FeedNotice } from "../feed/feed.js";
 import { channelLabel, plural } from "./format.js";
 import type { Screen } from "./screen-types.js";
-import type { Style } from "./style.js";
+import type { Style } from "./paint.js";
 
 /** What a notice's wording depends on. */
 export interface NoticeContext {

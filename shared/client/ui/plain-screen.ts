@@ -6,7 +6,7 @@
 import * as readline from "node:readline";
 import type { LineParts } from "./format.js";
 import type { Screen, ScreenOptions } from "./screen-types.js";
-import { pipedLine, type Style } from "./style.js";
+import { pipedLine, type Style } from "./paint.js";
 
 /** The Screen for pipes, files and dumb terminals. */
 export class PlainScreen implements Screen {

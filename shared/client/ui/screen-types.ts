@@ -4,7 +4,7 @@
  * so that neither screen imports the module that picks between them.
  */
 import type { LineParts, MessageFlags } from "./format.js";
-import type { Style } from "./style.js";
+import type { Style } from "./paint.js";
 
 /** Where the chat meets the person: messages, notices and command output out, typed lines in. */
 export interface Screen {
