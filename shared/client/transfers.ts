@@ -176,7 +176,7 @@ export class Transfers {
 
   private moved(r: Running, direction: "send" | "get", label: string, p: ProgressReport): void {
     r.moved = Date.now();
-    if (p.done < p.total) this.o.screen.progress(r.key, (columns) => progressRow(direction, label, p, columns));
+    if (p.done < p.total) this.o.screen.progress(r.key, (columns, width) => progressRow(direction, label, p, columns, width));
   }
 
   /** The file port's link, made once the server has said where it is; undefined (and said why) without one. */

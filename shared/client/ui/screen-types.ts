@@ -29,7 +29,7 @@ export interface Screen {
    * most, until it is set to undefined; plain output shows nothing (a line
    * comes when the transfer ends).
    */
-  progress(id: string, row: ((columns: number) => string) | undefined): void;
+  progress(id: string, row: ProgressRow | undefined): void;
   /** The channel posts go to, shown in the prompt. */
   setChannel(channel: string): void;
   /** The conversation typed lines go to (/query), shown in the prompt instead of the channel; undefined: the channel again. */
@@ -73,3 +73,10 @@ export interface ScreenOptions {
   /** Ctrl-C in a terminal: the person wants out now, as with SIGINT. The screen closes either way. */
   onInterrupt?: () => void;
 }
+
+/**
+ * A progress row, drawn by a terminal screen above the prompt: given the
+ * terminal's columns and how wide a text shows (string-width, which only a
+ * terminal run loads).
+ */
+export type ProgressRow = (columns: number, width: (text: string) => number) => string;

@@ -13,7 +13,7 @@ import { ALL } from "../../protocol/limits.js";
 import { listingCompleter } from "./candidates.js";
 import { channelLabel, type LineParts, type MessageFlags } from "./format.js";
 import { atPromptRow, cursorRows, rowsBelowPrompt } from "./readline-rows.js";
-import type { PendingPost, Screen, ScreenOptions } from "./screen-types.js";
+import type { PendingPost, ProgressRow, Screen, ScreenOptions } from "./screen-types.js";
 import { askSecret } from "./secret-prompt.js";
 import { styledLine, type Style } from "./style.js";
 
@@ -37,7 +37,7 @@ export class TerminalScreen implements Screen {
   private pendingRows: string[] = [];
   private candidates: string | undefined;
   /** Running transfers' rows, drawn above the pending lines. */
-  private readonly progressRows = new Map<string, (columns: number) => string>();
+  private readonly progressRows = new Map<string, ProgressRow>();
   private progressTimer: NodeJS.Timeout | undefined;
   /** The display widths of the rows drawn above the prompt, as they are on the screen now. */
   private drawn: number[] = [];
@@ -121,7 +121,7 @@ export class TerminalScreen implements Screen {
     if (!this.closed) this.redraw("");
   }
 
-  progress(id: string, row: ((columns: number) => string) | undefined): void {
+  progress(id: string, row: ProgressRow | undefined): void {
     if (row) this.progressRows.set(id, row);
     else this.progressRows.delete(id);
     /* A row that goes is taken away at once; a changed one waits for the next redraw, at most PROGRESS_MS away. */
@@ -204,7 +204,7 @@ export class TerminalScreen implements Screen {
   private drawPromptArea(): void {
     clearTimeout(this.progressTimer);
     this.progressTimer = undefined;
-    const progress = [...this.progressRows.values()].map((row) => row(this.columns));
+    const progress = [...this.progressRows.values()].map((row) => row(this.columns, stringWidth));
     const rows = [...progress, ...this.pendingRows, ...(this.candidates === undefined ? [] : [this.candidates])].map((row) => fit(row, this.columns));
     for (const row of rows) this.out.write(`${row}\n`);
     this.drawn = rows.map((row) => stringWidth(row));

@@ -28,10 +28,10 @@ test("time left reads as seconds, minutes, hours", () => {
 
 test("a progress row shows a bar, percent, bytes, rate and time left, and fits the terminal", () => {
   const p = { done: 4_700_000, total: 10_500_000, rate: 2_100_000, leftMs: 2_760, resumed: 0 };
-  const row = progressRow("send", "report.pdf to zoe", p, 100);
+  const row = progressRow("send", "report.pdf to zoe", p, 100, stringWidth);
   assert.equal(row, "↑ report.pdf to zoe  [#############-----------------]   44%  4.7 MB/10.5 MB  2.1 MB/s  3s left");
-  for (const columns of [40, 60, 80]) assert.ok(stringWidth(progressRow("get", "report.pdf from kyle", p, columns)) <= Math.max(columns, 70));
-  assert.match(progressRow("get", "x", { ...p, rate: 0, leftMs: undefined }, 80), /^↓ x {2}\[#+-+\] {3}44% {2}4\.7 MB\/10\.5 MB {2}…$/);
+  for (const columns of [40, 60, 80]) assert.ok(stringWidth(progressRow("get", "report.pdf from kyle", p, columns, stringWidth)) <= Math.max(columns, 70));
+  assert.match(progressRow("get", "x", { ...p, rate: 0, leftMs: undefined }, 80, stringWidth), /^↓ x {2}\[#+-+\] {3}44% {2}4\.7 MB\/10\.5 MB {2}…$/);
 });
 
 test("a typed path: ~ is home, quotes go, relative is from the working directory", () => {

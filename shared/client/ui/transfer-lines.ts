@@ -13,7 +13,6 @@
  *   sent report.pdf (2.1 MB) to zoe as offer 7
  *   saved report.pdf (2.1 MB, sha256 3f2a9c1e) to /home/u/Downloads/mchat/report.pdf
  */
-import stringWidth from "string-width";
 import { formatBytes, type FileOffer } from "../../protocol/index.js";
 import type { ProgressReport } from "../files/progress.js";
 
@@ -46,7 +45,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** One running transfer's row for a terminal `columns` wide: what, a bar, percent, bytes, rate, time left. */
-export function progressRow(direction: "send" | "get", what: string, p: ProgressReport, columns: number): string {
+export function progressRow(direction: "send" | "get", what: string, p: ProgressReport, columns: number, stringWidth: (text: string) => number): string {
   const percent = p.total === 0 ? 100 : Math.floor((p.done * 100) / p.total);
   const rate = p.rate > 0 ? `${formatBytes(Math.round(p.rate))}/s` : "…";
   const left = p.leftMs === undefined ? "" : `  ${formatDuration(p.leftMs)} left`;
