@@ -4,14 +4,18 @@
  * writes every change through to the file.
  */
 import type { InboxItem } from "../../protocol/index.js";
-import { ACKED_KEPT, IDS_MAX, type ConversationStore, type Delivery, type Group, type Member, type StoredMessage } from "./store.js";
+import { ACKED_KEPT, IDS_MAX, type ConversationStore, type Delivery, type Group, type InboxContent, type Member, type StoredMessage } from "./store.js";
 
-/** One account's inbox: items[i] has m = floor + 1 + i. */
+/**
+ * One account's inbox: items[i] has m = floor + 1 + i, given when read.
+ * An item is the object the sender's message was delivered as, shared by
+ * every recipient's inbox (never changed after), not a copy per inbox.
+ */
 interface Inbox {
   head: number;
   acked: number;
   floor: number;
-  items: InboxItem[];
+  items: InboxContent[];
 }
 
 export class MemoryConversationStore implements ConversationStore {
@@ -52,7 +56,7 @@ export class MemoryConversationStore implements ConversationStore {
     return deliveries.map(({ key, item }) => {
       const inbox = this.inbox(key, true)!;
       const m = ++inbox.head;
-      inbox.items.push({ ...item, m } as InboxItem);
+      inbox.items.push(item);
       return m;
     });
   }
@@ -82,7 +86,7 @@ export class MemoryConversationStore implements ConversationStore {
     const inbox = this.inboxes.get(key);
     if (!inbox) return [];
     const from = Math.max(0, after - inbox.floor);
-    return inbox.items.slice(from, from + limit);
+    return inbox.items.slice(from, from + limit).map((item, i) => ({ ...item, m: inbox.floor + 1 + from + i }) as InboxItem);
   }
 
   acknowledge(key: string, m: number): void {

@@ -6,9 +6,9 @@
  * through at once, a message with its inbox items in one transaction.
  */
 import type Database from "better-sqlite3";
-import type { ConversationMessage, InboxItem } from "../../protocol/index.js";
+import type { ConversationMessage } from "../../protocol/index.js";
 import { MemoryConversationStore } from "./memory-store.js";
-import type { Delivery, Group, Member, StoredMessage } from "./store.js";
+import type { Delivery, Group, InboxContent, Member, StoredMessage } from "./store.js";
 
 type Statements = "message" | "item" | "marks" | "forget" | "removeItems" | "removeMarks" | "group" | "member" | "unmember" | "owner" | "ungroup" | "unmemberAll";
 
@@ -61,7 +61,7 @@ export class SqliteConversationStore extends MemoryConversationStore {
       Object.assign(this.inbox(r.key, true)!, { head: r.head, acked: r.acked, floor: r.floor });
     }
     for (const r of db.prepare("SELECT key, m, item FROM inbox_items ORDER BY key, m").iterate() as IterableIterator<{ key: string; m: number; item: string }>) {
-      this.inbox(r.key, true)!.items.push({ ...(JSON.parse(r.item) as object), m: r.m } as InboxItem);
+      this.inbox(r.key, true)!.items.push(JSON.parse(r.item) as InboxContent);
     }
     const members = new Map<string, Member[]>();
     for (const r of db.prepare("SELECT group_key, key, user, since FROM group_members ORDER BY since, rowid").all() as (Member & { group_key: string })[]) {
