@@ -52,6 +52,31 @@ export interface UploadOptions {
 }
 
 /**
+ * Sends a request for each chunk index of `queue` with at most `window` in
+ * flight on `d`, and hands each reply to `answered` with its index (replies
+ * come in the order of the requests); a slow-down puts its index back at
+ * the front after the wait it names.
+ */
+async function windowed(d: Dealer, queue: number[], window: number, request: (index: number) => (string | Buffer)[], answered: (index: number, reply: Buffer[]) => void): Promise<void> {
+  const sent: number[] = [];
+  while (queue.length > 0 || sent.length > 0) {
+    while (queue.length > 0 && sent.length < window) {
+      const index = queue.shift()!;
+      await d.send(["", ...request(index)]);
+      sent.push(index);
+    }
+    const [, ...reply] = await d.receive();
+    const index = sent.shift()!;
+    if (reply[0]?.toString() === "err" && reply[1]?.toString() === "slow-down") {
+      await sleep(Number(reply[3]));
+      queue.unshift(index);
+      continue;
+    }
+    answered(index, reply);
+  }
+}
+
+/**
  * Offers `data` and puts what is missing with `window` puts in flight;
  * the offer's number once complete (undefined when `only` held some back),
  * and the offer's first answer.
@@ -59,27 +84,15 @@ export interface UploadOptions {
 export async function upload(d: Dealer, token: string, to: string, name: string, data: Buffer, o: UploadOptions = {}): Promise<{ offer: number | undefined; first: OfferAnswer }> {
   const first = await fileAnswer(d, { op: "offer", token, to, name, size: data.length, sha256: sha256(data) });
   if (first.offer !== undefined) return { offer: first.offer, first };
-  const queue = indices(first.missing).filter(o.only ?? (() => true));
-  const sent: number[] = [];
   let offer: number | undefined;
-  while (queue.length > 0 || sent.length > 0) {
-    while (queue.length > 0 && sent.length < (o.window ?? 8)) {
-      const index = queue.shift()!;
-      const bytes = chunkOf(data, index);
-      await d.send(["", ...encodeFileRequest({ op: "put", token, upload: first.upload, index, sha256: sha256(bytes), bytes })]);
-      sent.push(index);
-    }
-    const [, ...reply] = await d.receive();
-    const index = sent.shift()!;
-    if (reply[0]?.toString() === "err" && reply[1]?.toString() === "slow-down") {
-      await sleep(Number(reply[3]));
-      queue.unshift(index);
-      continue;
-    }
+  await windowed(d, indices(first.missing).filter(o.only ?? (() => true)), o.window ?? 8, (index) => {
+    const bytes = chunkOf(data, index);
+    return encodeFileRequest({ op: "put", token, upload: first.upload, index, sha256: sha256(bytes), bytes });
+  }, (index, reply) => {
     const a = decodeFileAnswer("put", reply);
     if (a.index !== index) throw new Error(`put ${index} answered as ${a.index}`);
     if (a.offer !== undefined) offer = a.offer;
-  }
+  });
   return { offer, first };
 }
 
@@ -87,24 +100,10 @@ export async function upload(d: Dealer, token: string, to: string, name: string,
 export async function download(d: Dealer, token: string, offer: number, window = 8): Promise<Buffer> {
   const info = await fileAnswer(d, { op: "get", token, offer });
   const parts: Buffer[] = [];
-  const queue = Array.from({ length: chunkCount(info.size) }, (_, i) => i);
-  const sent: number[] = [];
-  while (queue.length > 0 || sent.length > 0) {
-    while (queue.length > 0 && sent.length < window) {
-      const index = queue.shift()!;
-      await d.send(["", ...encodeFileRequest({ op: "fetch", token, offer, index })]);
-      sent.push(index);
-    }
-    const [, ...reply] = await d.receive();
-    const index = sent.shift()!;
-    if (reply[0]?.toString() === "err" && reply[1]?.toString() === "slow-down") {
-      await sleep(Number(reply[3]));
-      queue.unshift(index);
-      continue;
-    }
+  await windowed(d, Array.from({ length: chunkCount(info.size) }, (_, i) => i), window, (index) => encodeFileRequest({ op: "fetch", token, offer, index }), (index, reply) => {
     const a = decodeFileAnswer("fetch", reply);
     if (a.index !== index || sha256(a.bytes) !== a.sha256) throw new Error(`chunk ${index} arrived wrong`);
     parts[index] = a.bytes;
-  }
+  });
   return Buffer.concat(parts);
 }
