@@ -4,10 +4,10 @@
  * doing the same traffic in the same run. Prints a Markdown table and
  * writes the figures with the machine's description to bench/results.json.
  *
- *   node bench/run.js [--only throughput,latency,fanout,burst,memory,history,hostile,login,private,files,startup] [--out file.json]
+ *   node bench/run.js [--only throughput,latency,fanout,burst,memory,history,hostile,login,private,files,startup,cluster] [--out file.json]
  *
  * Bounded: every wait has a limit and the whole run stops itself after
- * twelve minutes.
+ * fifteen minutes. `cluster` needs nats-server (Debian's package).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,8 +25,9 @@ import { login } from "./login.js";
 import { privateMessages } from "./private.js";
 import { files } from "./files.js";
 import { startup } from "./startup.js";
+import { clusterBench } from "./cluster.js";
 
-const LIMIT_MS = 12 * 60_000;
+const LIMIT_MS = 15 * 60_000;
 const args = process.argv.slice(2);
 const flag = (name: string) => {
   const i = args.indexOf(name);
@@ -136,6 +137,12 @@ try {
     const s = await startup({ runs: 7 });
     figures.push(...s.figures);
     details.startup = s.details;
+  }
+  if (wanted("cluster")) {
+    step("cluster: 1, 2 and 3 servers on 3 NATS nodes next to one server in memory and with --store");
+    const c = await clusterBench({ clients: 16, warmupMs: 500, measureMs: 2000, messages: 20_000, samples: 1000, tmpDir });
+    figures.push(...c.figures);
+    details.cluster = c.details;
   }
   if (wanted("hostile")) {
     step("hostile input: RSS under malformed requests (bench/hostile-memory.js)");
