@@ -79,7 +79,7 @@ export async function clusterBench(o: ClusterBenchOptions): Promise<{ figures: F
   }
   const base = results["single server, in memory"]!;
   const figures: Figure[] = [];
-  const section = "Cluster (3 NATS nodes, R3, everything on this machine's cores)";
+  const section = "Cluster (3 NATS nodes, R3, all on this machine; the baseline column is one server in memory)";
   for (const [name, r] of Object.entries(results)) {
     figures.push(
       figure({ section, name: `${name}: posts/s, ${o.clients} clients`, unit: "posts/s", chat: r.rate, bare: base.rate }),
