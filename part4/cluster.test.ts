@@ -61,6 +61,10 @@ test("two servers: lines posted through A reach a subscriber on B once each, in 
   /* B's post continues the channel's numbering A's posts started. */
   assert.equal((await runToExit(t, CLIENT, clientArgs(b, "dev", "bob2", ["--history", "0"]), "from B\n")).code, 0);
   assert.match((await a.lines(/^\[dev #51\]/, 1))[0]!, /^\[dev #51\] bob2: from B/);
+  /* Ctrl-C: the server closes its log and its NATS connection, and exits. */
+  a.kill("SIGINT");
+  assert.equal(await a.exit, 0);
+  assert.equal(a.out.at(-1), "stopped after recording 51 messages");
 });
 
 test("the stream's leader killed with kill -9 in a 300-post burst: every acknowledged line reaches B's subscriber once, in order; the node comes back caught up", async (t) => {
