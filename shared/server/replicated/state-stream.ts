@@ -16,9 +16,13 @@
  *   published again with the same message id until PUBLISH_PATIENCE_MS:
  *   JetStream stores it once (its duplicate window), and it is applied once;
  * - an operation acknowledged but not yet seen by this server's consumer
- *   (the consumer reconnecting) is waited for up to APPLY_PATIENCE_MS; the
- *   ordered consumer resumes after the last sequence it delivered, so none
- *   is skipped or applied twice;
+ *   is waited for up to APPLY_PATIENCE_MS; a consumer whose node looks gone
+ *   (missed heartbeats, consumer or stream not found) or that makes no
+ *   progress while an issuer waits is recreated from the last sequence
+ *   applied, and a message at or before it is skipped: none is skipped or
+ *   applied twice (the same way as the log's reader, log/jetstream.ts);
+ * - a gap in the stream's sequences (a purged stream) cannot be applied
+ *   the way other servers did: this server stops applying and says so;
  * - past either patience the request is refused with `unavailable` (the
  *   change may still be applied later: a client's retry of a message is
  *   recognised by its id).
@@ -27,9 +31,10 @@
  * says it is ready only with the state every other server has.
  */
 import { randomUUID } from "node:crypto";
-import { DeliverPolicy, StorageType, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
+import { DeliverPolicy, StorageType, type ConsumerMessages, type JsMsg, type StreamInfo } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { ClusterError, NAMES, type Cluster } from "../../cluster/connection.js";
+import { delay } from "../../delay.js";
 import { Refusal } from "../accounts/refusal.js";
 import { decodeOperation, encodeOperation, type Operation, type StoreName } from "./operation.js";
 import type { StateMachine } from "./state-machine.js";
@@ -40,6 +45,10 @@ export const PUBLISH_PATIENCE_MS = 15_000;
 export const APPLY_PATIENCE_MS = 15_000;
 /** JetStream's duplicate window on the stream: a retried publish within it is stored once. */
 export const DUPLICATE_WINDOW_MS = 10 * 60_000;
+/** How long startup waits for JetStream (a metadata leader) to answer. */
+const READY_MS = 30_000;
+/** A wait for an operation without progress this long recreates the consumer. */
+const STALL_MS = 3_000;
 
 const UNAVAILABLE = "the cluster could not store the change; try again";
 
@@ -60,10 +69,13 @@ export class StateStream {
   /** The stream sequence of the last operation applied here. */
   private applied = 0;
   private readonly pending = new Map<string, Pending>();
-  /** sync() calls waiting for a sequence to be applied. */
-  private waiting: { seq: number; resolve: () => void }[] = [];
+  /** Waits for a sequence to be applied (sync(), open()). */
+  private readonly waiting: { seq: number; resolve: () => void; reject: (err: Error) => void }[] = [];
   private messages: ConsumerMessages | undefined;
+  private following: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Set when the stream cannot be applied on (a gap): why. */
+  private broken: ClusterError | undefined;
   private readonly stream: string;
   private readonly subject: string;
   private readonly onError: (sentence: string) => void;
@@ -77,9 +89,15 @@ export class StateStream {
   /** Makes the stream if missing, replays it into `machine` and keeps applying what comes; resolves once replayed. */
   static async open(cluster: Cluster, machine: StateMachine, o: StateStreamOptions = {}): Promise<StateStream> {
     const s = new StateStream(cluster, machine, o);
-    await s.ensureStream();
-    await s.consume();
-    await s.sync();
+    const info = await s.ensureStream();
+    if (info.state.first_seq > 1) throw new ClusterError(`the stream ${s.stream} starts at message ${info.state.first_seq} (was it purged?): the shared state cannot be rebuilt`);
+    s.following = s.follow();
+    try {
+      await s.caughtUp(info.state.last_seq);
+    } catch (err) {
+      await s.close();
+      throw err;
+    }
     return s;
   }
 
@@ -97,8 +115,10 @@ export class StateStream {
     applied.catch(() => {}); // it may be settled before it is awaited (applied before the publish's acknowledgement)
     const op: Operation = { i: id, s: store, m: method, a: args, ...(onceId === undefined ? {} : { o: 1 as const }) };
     try {
-      await this.publish(encodeOperation(op), id);
-      return await Promise.race([applied, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("not applied in time")), APPLY_PATIENCE_MS)))]);
+      const seq = await this.publish(encodeOperation(op), id);
+      /* Stored at `seq` (a duplicate's ack names the first copy's): applied once this server has applied that far. */
+      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("not applied in time")), APPLY_PATIENCE_MS)));
+      return await Promise.race([this.caughtUp(seq).then(() => applied), late]);
     } catch (err) {
       if (err instanceof Refusal) throw err;
       throw new Refusal("unavailable", UNAVAILABLE);
@@ -113,30 +133,51 @@ export class StateStream {
     let last: number;
     try {
       last = (await this.cluster.jsm.streams.info(this.stream)).state.last_seq;
-    } catch (err) {
+    } catch {
       throw new Refusal("unavailable", UNAVAILABLE);
     }
-    if (this.applied >= last) return;
-    await new Promise<void>((resolve) => this.waiting.push({ seq: last, resolve }));
+    await this.caughtUp(last);
   }
 
   /** Stops applying; changes still waiting are refused. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
-    await this.messages?.close();
+    this.messages?.stop();
+    await this.following;
     for (const p of this.pending.values()) p.reject(new Refusal("unavailable", UNAVAILABLE));
     this.pending.clear();
-    for (const w of this.waiting) w.resolve();
-    this.waiting = [];
+    this.settleWaiters(new Refusal("unavailable", UNAVAILABLE));
+  }
+
+  /** Resolves once stream message `seq` is applied here; a wait without progress recreates the consumer (its node may be gone). */
+  private caughtUp(seq: number): Promise<void> {
+    if (this.applied >= seq) return Promise.resolve();
+    if (this.broken) return Promise.reject(this.broken);
+    return new Promise<void>((resolve, reject) => {
+      let seen = this.applied;
+      const timer = setInterval(() => {
+        if (this.applied === seen) this.messages?.stop();
+        seen = this.applied;
+      }, STALL_MS);
+      const done = (f: () => void) => () => {
+        clearInterval(timer);
+        f();
+      };
+      this.waiting.push({ seq, resolve: done(resolve), reject: (err) => done(() => reject(err))() });
+    });
+  }
+
+  private settleWaiters(err: Error): void {
+    for (const w of this.waiting.splice(0)) w.reject(err);
   }
 
   /* An unacknowledged publish is published again with the same message id: stored once whatever happened to the first. */
-  private async publish(data: Uint8Array, id: string): Promise<void> {
+  private async publish(data: Uint8Array, id: string): Promise<number> {
     const deadline = Date.now() + PUBLISH_PATIENCE_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.cluster.js.publish(this.subject, data, { msgID: id, timeout: 2_000 });
-        return;
+        return (await this.cluster.js.publish(this.subject, data, { msgID: id, timeout: 2_000 })).seq;
       } catch (err) {
         if (this.closed || Date.now() >= deadline) throw err;
         await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 1_000)));
@@ -144,35 +185,78 @@ export class StateStream {
     }
   }
 
-  private async ensureStream(): Promise<void> {
+  /** Adds the stream, or uses the one there; retries while JetStream has no leader yet. */
+  private async ensureStream(): Promise<StreamInfo> {
     const { jsm, replicas } = this.cluster;
-    try {
-      await jsm.streams.add({
-        name: this.stream, subjects: [this.subject], storage: StorageType.File, num_replicas: replicas,
-        duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-      });
-    } catch (err) {
-      /* Made already, by another server (maybe with other settings: its own are kept). */
+    const deadline = Date.now() + READY_MS;
+    let last: unknown;
+    while (Date.now() < deadline) {
       try {
-        await jsm.streams.info(this.stream);
-      } catch {
-        throw new ClusterError(`could not make the state stream ${this.stream} (${(err as Error).message})`, { cause: err });
+        return await jsm.streams.info(this.stream);
+      } catch (err) {
+        last = err;
+        if (/stream not found/i.test(String((err as Error).message))) {
+          try {
+            return await jsm.streams.add({
+              name: this.stream, subjects: [this.subject], storage: StorageType.File, num_replicas: replicas,
+              duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+            });
+          } catch (err2) {
+            last = err2; // another server made it meanwhile (then info finds it), or JetStream is not ready
+          }
+        }
       }
+      await delay(250);
+    }
+    throw new ClusterError(`JetStream of the NATS cluster at ${this.cluster.urls.join(", ")} did not answer for ${READY_MS / 1000} s (${(last as Error)?.message ?? "no answer"}); is a majority of its nodes up?`);
+  }
+
+  /** Applies the stream in order for as long as this is open; recreates the consumer from the last applied sequence when it fails. */
+  private async follow(): Promise<void> {
+    while (!this.closed && !this.broken) {
+      let consumer: Awaited<ReturnType<Cluster["js"]["consumers"]["get"]>> | undefined;
+      try {
+        consumer = await this.cluster.js.consumers.get(this.stream, {
+          filter_subjects: this.subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.applied + 1, inactive_threshold: 30_000,
+        });
+        if (this.closed) break;
+        const messages = await consumer.consume({ max_messages: 1000, expires: 5_000 });
+        this.messages = messages;
+        void this.watch(messages);
+        for await (const m of messages) {
+          if (m.seq <= this.applied) continue; // applied already (a recreated consumer overlapping)
+          if (m.seq > this.applied + 1) {
+            this.broken = new ClusterError(`the stream ${this.stream} has no message ${this.applied + 1} (next is ${m.seq}; was it purged?): this server stops applying the shared state`);
+            this.onError(this.broken.message);
+            this.settleWaiters(this.broken);
+            break;
+          }
+          this.receive(m);
+        }
+      } catch (err) {
+        if (!this.closed) this.onError(`reading the stream ${this.stream} failed, retrying: ${(err as Error).message}`);
+      } finally {
+        this.messages = undefined;
+        consumer?.delete().catch(() => {});
+      }
+      if (!this.closed && !this.broken) await delay(250);
     }
   }
 
-  private async consume(): Promise<void> {
-    const consumer = await this.cluster.js.consumers.get(this.stream, { filter_subjects: this.subject, deliver_policy: DeliverPolicy.All });
-    this.messages = await consumer.consume();
-    const messages = this.messages;
-    void (async () => {
-      for await (const m of messages) this.receive(m);
-    })().catch((err) => {
-      if (!this.closed) this.onError(`the state stream stopped: ${String(err)}`);
-    });
+  /** Stops a consumer whose node looks gone, so follow() recreates it. */
+  private async watch(messages: ConsumerMessages): Promise<void> {
+    try {
+      for await (const s of messages.status()) {
+        if ((s.type === "heartbeats_missed" && s.count >= 2) || s.type === "consumer_not_found" || s.type === "consumer_deleted" || s.type === "no_responders") {
+          messages.stop();
+        }
+      }
+    } catch {
+      /* the iterator ended with the consumer */
+    }
   }
 
-  /** Applies one operation, settles its issuer's wait (if it is ours), and the sync() calls it satisfies. */
+  /** Applies one operation, settles its issuer's wait (if it is ours), and the waits it satisfies. */
   private receive(m: JsMsg): void {
     let op: Operation | undefined;
     let result: unknown;
@@ -190,10 +274,8 @@ export class StateStream {
       if (failure === undefined) p.resolve(result);
       else p.reject(failure);
     }
-    if (this.waiting.length > 0 && this.waiting.some((w) => w.seq <= this.applied)) {
-      const done = this.waiting.filter((w) => w.seq <= this.applied);
-      this.waiting = this.waiting.filter((w) => w.seq > this.applied);
-      for (const w of done) w.resolve();
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      if (this.waiting[i]!.seq <= this.applied) this.waiting.splice(i, 1)[0]!.resolve();
     }
   }
 }
