@@ -105,8 +105,9 @@ export interface ServerOptions {
   files?: FileOptions | undefined;
   /**
    * The NATS cluster this server shares with others (mc_server --cluster;
-   * `log` is then its JetStream log): presence is bridged through it, and
-   * the server closes the connection when it closes.
+   * `log` is then its JetStream log): presence is bridged through it,
+   * accounts, conversations and watches are shared through it (unless
+   * stores are given), and the server closes the connection when it closes.
    */
   cluster?: Cluster | undefined;
 }
@@ -136,6 +137,15 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
   const heartbeatMs = options.heartbeatMs ?? 1000;
   const presenceMs = options.presenceMs ?? 30_000;
   const security = curveServerOptions(options.curve);
+  const onError = options.onError ?? ((s: string) => process.stderr.write(`${s}\n`));
+  /*
+   * A cluster's servers share accounts, conversations and watches: every
+   * change applied by all in one order (replicated/), replayed before this
+   * one serves. Loaded only with a cluster.
+   */
+  const shared = options.cluster && !options.accountStore
+    ? await (await import("./replicated/index.js")).openReplicatedState(options.cluster, { onError })
+    : undefined;
   /*
    * sendTimeout 0: ROUTER and XPUB never block a send (they drop instead), so
    * zeromq.js may skip asking libzmq whether the socket is writable first:
@@ -161,10 +171,10 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     if (xpub) await bind(xpub, options.pub!);
   } catch (err) {
     closeAll();
+    await shared?.close();
     throw err;
   }
 
-  const onError = options.onError ?? ((s: string) => process.stderr.write(`${s}\n`));
   const fanout = xpub ? new Fanout(xpub, log, heartbeatMs, onError) : undefined;
   const printer = new RecordPrinter(options.print ?? ((t) => process.stdout.write(t)), options.printPerSecond);
   const presence = new PresenceTable(presenceMs);
@@ -178,10 +188,11 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     }
   });
   const limiter = new RateLimiter(options.rate ?? 200, options.burst ?? 400);
-  const accountStore: AccountStore = options.accountStore ?? new MemoryAccountStore();
-  const conversations = openConversations(options.conversationStore ?? new MemoryConversationStore(), accountStore, (m) => serverLog.message(m));
+  const accountStore: AccountStore = options.accountStore ?? shared?.accountStore ?? new MemoryAccountStore();
+  const conversationStore = options.conversationStore ?? shared?.conversationStore ?? new MemoryConversationStore();
+  const conversations = openConversations(conversationStore, accountStore, (m) => serverLog.message(m));
   /* Alerts are matched on the committed tail and delivered to the watchers' inboxes: private, never on PUB. */
-  const alerts = new Alerts(options.watchStore);
+  const alerts = new Alerts(options.watchStore ?? shared?.watchStore);
   const stopAlerts = log.onCommitted(alertDelivery(alerts, options.alertSink ?? conversations.inboxes, onError));
   const accounts = new Accounts({
     store: accountStore,
@@ -209,7 +220,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
         conversations.inboxes.wake(accountKey(e.user));
       }
     },
-    ...(options.sync ? { sync: options.sync } : {}),
+    ...(options.sync ?? shared ? { sync: options.sync ?? shared!.sync } : {}),
   });
   accountStore.onSessionsEnded?.((key) => conversations.inboxes.wake(key));
   const authLimiter = new RateLimiter(options.authRate ?? 2, options.authBurst ?? 10);
@@ -286,6 +297,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
       closeAll();
       await Promise.all(loops);
       await bridge?.close();
+      await shared?.close();
       await log.close();
       await options.cluster?.close();
       await serverLog.close();
