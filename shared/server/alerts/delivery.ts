@@ -6,6 +6,9 @@
  * is away. An inbox that is full drops the alert. The alert's time is the
  * message's own (the poster's stamp, as its channel line shows it).
  *
+ * In a cluster every server runs this on the committed tail it reads (the
+ * same for all); the shared store applies each alert once (replicated/).
+ *
  * This runs for every post: with nothing watched it returns at once, and
  * a message's body is decoded and folded once whatever the number of
  * watchers.
