@@ -202,7 +202,7 @@ export class JetStreamLog implements EventLog {
   async appendBatch(entries: readonly LogEntry[]): Promise<Numbers[]> {
     if (entries.length === 0) return [];
     this.check(entries);
-    const acks: (PubAck | undefined)[] = new Array(entries.length);
+    const acks: (PubAck | undefined)[] = entries.map(() => undefined);
     const deadline = Date.now() + (this.o.retryMs ?? RETRY_MS);
     let why: unknown;
     for (;;) {
@@ -214,7 +214,7 @@ export class JetStreamLog implements EventLog {
         if (r.status === "fulfilled" && r.value) acks[i] = r.value;
         else if (r.status === "rejected") why = r.reason;
       });
-      if (acks.every((a) => a !== undefined)) break;
+      if (!acks.includes(undefined)) break;
       if (Date.now() >= deadline) {
         throw new ClusterError(`the NATS cluster did not acknowledge ${acks.filter((a) => !a).length} messages within ${Math.round((this.o.retryMs ?? RETRY_MS) / 1000)} s (${(why as Error)?.message ?? "no answer"})`);
       }
