@@ -64,6 +64,12 @@ export interface ServerOptions {
   conversationStore?: ConversationStore | undefined;
   /** What accounts watch and follow; a new MemoryWatchStore by default (mc_server --store: the store file's). */
   watchStore?: WatchStore | undefined;
+  /**
+   * Resolves once the stores have applied every change made before the
+   * call, anywhere (a cluster's stores, shared/server/replicated/): a login
+   * right after a registration through another server finds the account.
+   */
+  sync?: (() => Promise<void>) | undefined;
   /** Where alerts are delivered; the accounts' inboxes by default (a test may listen instead). */
   alertSink?: AlertSink | undefined;
   /** "open" (default): free names post as before, registered ones need their login; "required": every client logs in. */
@@ -99,8 +105,9 @@ export interface ServerOptions {
   files?: FileOptions | undefined;
   /**
    * The NATS cluster this server shares with others (mc_server --cluster;
-   * `log` is then its JetStream log): presence is bridged through it, and
-   * the server closes the connection when it closes.
+   * `log` is then its JetStream log): presence is bridged through it,
+   * accounts, conversations and watches are shared through it (unless
+   * stores are given), and the server closes the connection when it closes.
    */
   cluster?: Cluster | undefined;
 }
@@ -130,6 +137,15 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
   const heartbeatMs = options.heartbeatMs ?? 1000;
   const presenceMs = options.presenceMs ?? 30_000;
   const security = curveServerOptions(options.curve);
+  const onError = options.onError ?? ((s: string) => process.stderr.write(`${s}\n`));
+  /*
+   * A cluster's servers share accounts, conversations and watches: every
+   * change applied by all in one order (replicated/), replayed before this
+   * one serves. Loaded only with a cluster.
+   */
+  const shared = options.cluster && !options.accountStore
+    ? await (await import("./replicated/index.js")).openReplicatedState(options.cluster, { onError })
+    : undefined;
   /*
    * sendTimeout 0: ROUTER and XPUB never block a send (they drop instead), so
    * zeromq.js may skip asking libzmq whether the socket is writable first:
@@ -155,10 +171,10 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     if (xpub) await bind(xpub, options.pub!);
   } catch (err) {
     closeAll();
+    await shared?.close();
     throw err;
   }
 
-  const onError = options.onError ?? ((s: string) => process.stderr.write(`${s}\n`));
   const fanout = xpub ? new Fanout(xpub, log, heartbeatMs, onError) : undefined;
   const printer = new RecordPrinter(options.print ?? ((t) => process.stdout.write(t)), options.printPerSecond);
   const presence = new PresenceTable(presenceMs);
@@ -172,11 +188,12 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     }
   });
   const limiter = new RateLimiter(options.rate ?? 200, options.burst ?? 400);
-  const accountStore = options.accountStore ?? new MemoryAccountStore();
-  const conversations = openConversations(options.conversationStore ?? new MemoryConversationStore(), accountStore, (m) => serverLog.message(m));
+  const accountStore: AccountStore = options.accountStore ?? shared?.accountStore ?? new MemoryAccountStore();
+  const conversationStore = options.conversationStore ?? shared?.conversationStore ?? new MemoryConversationStore();
+  const conversations = openConversations(conversationStore, accountStore, (m) => serverLog.message(m));
   /* Alerts are matched on the committed tail and delivered to the watchers' inboxes: private, never on PUB. */
-  const alerts = new Alerts(options.watchStore);
-  const stopAlerts = log.onCommitted(alertDelivery(alerts, options.alertSink ?? conversations.inboxes));
+  const alerts = new Alerts(options.watchStore ?? shared?.watchStore);
+  const stopAlerts = log.onCommitted(alertDelivery(alerts, options.alertSink ?? conversations.inboxes, onError));
   const accounts = new Accounts({
     store: accountStore,
     /* Groups and accounts share one namespace. */
@@ -186,23 +203,26 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     attempts: options.loginAttempts ?? 3,
     lockoutMs: options.lockoutMs ?? 10_000,
     sessionMs: options.sessionMs ?? 30 * 86_400_000,
-    onEvent: (e) => {
+    onEvent: async (e) => {
       serverLog.account(e);
       /*
        * A login that ended: the account's held inbox requests are answered
        * now (auth-failed, their token being checked again), not at the end
-       * of their wait. An unregistered account leaves its groups, and its
-       * inbox goes.
+       * of their wait; a store shared by a cluster tells every server
+       * instead (below). An unregistered account leaves its groups, and its
+       * inbox goes: changes made once, by the server that unregistered it.
        */
       if (e.event === "unregister") {
-        conversations.groups.removeAccount(accountKey(e.user), e.user, Date.now());
-        conversations.inboxes.remove(accountKey(e.user));
-        alerts.forget(accountKey(e.user));
-      } else if (e.event === "logout" || e.event === "passwd") {
+        await conversations.groups.removeAccount(accountKey(e.user), e.user, Date.now());
+        await conversations.inboxes.remove(accountKey(e.user));
+        await alerts.forget(accountKey(e.user));
+      } else if ((e.event === "logout" || e.event === "passwd") && !accountStore.onSessionsEnded) {
         conversations.inboxes.wake(accountKey(e.user));
       }
     },
+    ...(options.sync ?? shared ? { sync: options.sync ?? shared!.sync } : {}),
   });
+  accountStore.onSessionsEnded?.((key) => conversations.inboxes.wake(key));
   const authLimiter = new RateLimiter(options.authRate ?? 2, options.authBurst ?? 10);
   let files: Files | undefined;
   if (options.files && features.multiChannel) {
@@ -211,7 +231,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
         userOf: (token, now) => accounts.userOf(token, now),
         account: (key) => accountStore.get(key)?.user,
         group: (key) => conversations.store.group(key),
-        deliver: (key, item) => void conversations.inboxes.deliver(key, item),
+        deliver: (key, item) => void conversations.inboxes.deliver(key, item).catch((err) => onError(`could not deliver a file offer: ${String(err)}`)),
         /* A channel's offer is a message the server writes: through the pipeline, so it is numbered and published like a post. */
         record: (entry) => pipeline.record(entry),
         onEvent: (e) => serverLog.file(e),
@@ -255,7 +275,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     limiter.prune(now);
     authLimiter.prune(now);
     /* Expired tokens are refused when used; forgetting them is housekeeping, once a minute. */
-    if (++beats % 60 === 0) accounts.prune(now);
+    if (++beats % 60 === 0) accounts.prune(now).catch((err) => onError(`could not forget expired logins: ${String(err)}`));
   }, heartbeatMs);
 
   return {
@@ -277,6 +297,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
       closeAll();
       await Promise.all(loops);
       await bridge?.close();
+      await shared?.close();
       await log.close();
       await options.cluster?.close();
       await serverLog.close();

@@ -33,7 +33,11 @@
  *
  * A password request is answered once its hash is done (tens of ms, off
  * the event loop): meanwhile later requests of the same client wait behind
- * it, so its replies stay in order, and every other client is served.
+ * it, so its replies stay in order, and every other client is served. So
+ * is a request that changes accounts, conversations or alerts (logout,
+ * msg, group, alerts: handlers' STATE_OPS), whose change a cluster's
+ * stores apply in the cluster's order before it is answered (at once with
+ * the memory and SQLite stores).
  *
  * Replies go out on the ROUTER. ZeroMQ drops a reply to a client that has
  * gone (it has retried on a new socket by then, and the retry is
@@ -45,7 +49,7 @@ import { printable } from "../protocol/fields.js";
 import { ALL, DEFAULT_CHANNEL } from "../protocol/limits.js";
 import type { PartFeatures } from "../parts.js";
 import type { SendQueue } from "../transport/send-queue.js";
-import { answerControl, asker, change, CHANGE_NEEDS_LOGIN, post, SLOW_OPS, type AnsweredRequest, type ChangeRequest, type HandlerContext, type Outcome } from "./handlers/index.js";
+import { answerControl, asker, change, CHANGE_NEEDS_LOGIN, post, SLOW_OPS, STATE_OPS, type AnsweredRequest, type ChangeRequest, type HandlerContext, type Outcome } from "./handlers/index.js";
 import type { Accounts } from "./accounts/accounts.js";
 import type { Conversations } from "./conversations/index.js";
 import { InboxPolls } from "./inbox-polls.js";
@@ -99,7 +103,7 @@ export class Pipeline {
   /** The batch being appended; one at a time, since the log numbers a batch from the last committed. */
   private committing: Batch | undefined;
   private inFlight: Promise<void> = Promise.resolve();
-  /** Clients with a password request being answered, and the requests they sent since (in order). */
+  /** Clients with a request being answered later (a password's, a change's), and the requests they sent since (in order). */
   private readonly busy = new Map<string, Buffer[][]>();
   private readonly slow = new Set<Promise<void>>();
   /** Inbox requests: answered at once or held until something arrives. */
@@ -117,7 +121,7 @@ export class Pipeline {
   handle(frames: Buffer[]): void {
     const waiting = this.busy.size > 0 ? this.busy.get(frames[0]!.toString("latin1")) : undefined;
     if (waiting) {
-      /* Behind this client's password request; past the bound dropped, as ZeroMQ drops past a high-water mark. */
+      /* Behind this client's request answered later; past the bound dropped, as ZeroMQ drops past a high-water mark. */
       if (waiting.length < BACKLOG_MAX) waiting.push(frames);
       return;
     }
@@ -143,6 +147,8 @@ export class Pipeline {
         this.change(envelope, request, now);
       } else if (SLOW_OPS.has(request.op)) {
         this.answerLater(envelope, request, now);
+      } else if (STATE_OPS.has(request.op)) {
+        this.later(envelope, request as AnsweredRequest, now);
       } else {
         this.control(envelope, request);
       }
@@ -212,7 +218,7 @@ export class Pipeline {
     const from = asker(r.token, { accounts: this.o.accounts, now });
     const known = this.o.conversations.messages.retried(from, r.id);
     if (known) this.reply(envelope, encodeControlAnswer(known));
-    else if (!this.overRate(envelope, now)) this.control(envelope, r);
+    else if (!this.overRate(envelope, now)) this.later(envelope, r, now);
   }
 
   /**
@@ -253,6 +259,16 @@ export class Pipeline {
         `too many login requests: at most ${authLimiter.rate} a second (bursts of ${authLimiter.burst}); retry in ${wait} ms`, wait));
       return;
     }
+    this.later(envelope, request, now);
+  }
+
+  /**
+   * A request whose answer is a promise (a password's hash, a change a
+   * cluster applies first): the client waits (its next requests queue
+   * behind this one) until the answer is sent, so its replies stay in the
+   * order of its requests; every other client is served meanwhile.
+   */
+  private later(envelope: Buffer[], request: AnsweredRequest, now: number): void {
     const client = envelope[0]!.toString("latin1");
     this.busy.set(client, []);
     const done = Promise.resolve()
@@ -266,7 +282,7 @@ export class Pipeline {
         /* In order; one of them may make the client wait again, and the rest then queue behind it. */
         for (const f of backlog) this.handle(f);
       })
-      .catch((err) => this.o.onError(`internal error after a login request: ${String(err)}`));
+      .catch((err) => this.o.onError(`internal error after a request: ${String(err)}`));
     this.slow.add(done);
   }
 
@@ -404,5 +420,5 @@ function ack(entry: LogEntry, n: Numbers): Message {
   return entry.type === "message" ? encodePostAck(n.seq, n.gseq) : encodeControlAnswer({ seq: n.seq, gseq: n.gseq, target: entry.target });
 }
 
-/** Requests a client may queue behind its password request before more are dropped. */
+/** Requests a client may queue behind its request answered later before more are dropped. */
 const BACKLOG_MAX = 100;

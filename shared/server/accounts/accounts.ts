@@ -36,8 +36,18 @@ export interface AccountsOptions {
   sessionMs?: number;
   /** Whether a name (folded) is taken by something else than an account (a group): registering it is refused. */
   reserved?: (key: string) => boolean;
-  /** Hears of registrations, logins, logouts, password changes, unregistrations and lockouts (the server's --log). */
-  onEvent?: (e: AccountEvent) => void;
+  /**
+   * Hears of registrations, logins, logouts, password changes,
+   * unregistrations and lockouts (the server's --log, and what follows an
+   * unregistration); the request is answered once it has settled.
+   */
+  onEvent?: (e: AccountEvent) => void | Promise<void>;
+  /**
+   * Resolves once this server has applied every change made anywhere
+   * before the call (a cluster's stores): a login on one server right after
+   * the registration on another finds the account.
+   */
+  sync?: () => Promise<void>;
 }
 
 /** Who a post or a hello is from, once checked. */
@@ -56,12 +66,14 @@ export class Accounts {
   readonly lockoutMs: number;
   readonly sessionMs: number;
   private readonly hasher: Hasher;
-  private readonly onEvent: (e: AccountEvent) => void;
+  private readonly onEvent: (e: AccountEvent) => void | Promise<void>;
+  private readonly sync: (() => Promise<void>) | undefined;
   private readonly reserved: (key: string) => boolean;
 
   constructor(o: AccountsOptions) {
     this.reserved = o.reserved ?? (() => false);
     this.onEvent = o.onEvent ?? (() => {});
+    this.sync = o.sync;
     this.store = o.store;
     this.hasher = o.hasher;
     this.mode = o.mode ?? "open";
@@ -94,25 +106,27 @@ export class Accounts {
 
   async register(user: string, password: string, now: number): Promise<{ user: string }> {
     const key = accountKey(user);
+    if (this.sync) await this.sync();
     const taken = () => new Refusal("name-taken", `${user} is already registered: log in, or pick another name`);
     if (this.store.get(key) || this.reserved(key)) throw taken();
     const hash = await this.hasher.hash(password);
     /* Checked again: another registration of the name (or a group of it) may have come while this one hashed. */
-    if (this.reserved(key) || !this.store.add({ key, user, password: hash, created: now })) throw taken();
-    this.onEvent({ event: "register", user });
+    if (this.reserved(key) || !(await this.store.add({ key, user, password: hash, created: now }))) throw taken();
+    await this.onEvent({ event: "register", user });
     return { user };
   }
 
   async login(user: string, password: string): Promise<LoginAnswer> {
+    if (this.sync) await this.sync();
     const account = await this.checkPassword(accountKey(user), user, password);
-    this.onEvent({ event: "login", user: account.user });
+    await this.onEvent({ event: "login", user: account.user });
     return this.newSession(account, Date.now());
   }
 
-  logout(token: string, now: number): Record<string, never> {
+  async logout(token: string, now: number): Promise<Record<string, never>> {
     const { key, user } = this.session(token, now);
-    this.store.endSessions(key);
-    this.onEvent({ event: "logout", user });
+    await this.store.endSessions(key);
+    await this.onEvent({ event: "logout", user });
     return {};
   }
 
@@ -127,9 +141,9 @@ export class Accounts {
     const account = await this.checkPassword(key, user, password);
     const hash = await this.hasher.hash(newPassword);
     if (this.store.get(key) !== account) throw new Refusal("auth-failed", STALE_LOGIN); // unregistered or changed meanwhile
-    this.store.setPassword(key, hash);
-    this.store.endSessions(key);
-    this.onEvent({ event: "passwd", user });
+    await this.store.setPassword(key, hash);
+    await this.store.endSessions(key);
+    await this.onEvent({ event: "passwd", user });
     return this.newSession(this.store.get(key)!, Date.now());
   }
 
@@ -137,15 +151,15 @@ export class Accounts {
     const { key, user } = this.session(token, now);
     const account = await this.checkPassword(key, user, password);
     if (this.store.get(key) === account) {
-      this.store.remove(key);
-      this.onEvent({ event: "unregister", user });
+      await this.store.remove(key);
+      await this.onEvent({ event: "unregister", user });
     }
     return {};
   }
 
   /** Forgets expired sessions (the server's timer). */
-  prune(now: number): void {
-    this.store.pruneSessions(now);
+  async prune(now: number): Promise<void> {
+    await this.store.pruneSessions(now);
   }
 
   /** The account and session of a token; a Refusal when it is unknown, expired or revoked. */
@@ -156,10 +170,10 @@ export class Accounts {
     return { key: account.key, user: account.user, expires: s!.expires };
   }
 
-  private newSession(account: Account, now: number): LoginAnswer {
+  private async newSession(account: Account, now: number): Promise<LoginAnswer> {
     const token = randomBytes(32).toString("hex");
     const expires = now + this.sessionMs;
-    this.store.addSession({ tokenHash: hashToken(token), key: account.key, expires });
+    await this.store.addSession({ tokenHash: hashToken(token), key: account.key, expires });
     return { user: account.user, token, expires: new Date(expires).toISOString() };
   }
 
@@ -175,14 +189,10 @@ export class Accounts {
     /* A lock set while this one hashed (a parallel guess) wins, even over the right password. */
     this.refuseIfLocked(key, user, now);
     if (ok && account && this.store.get(key) === account) {
-      if (this.store.failures(key)) this.store.clearFailures(key);
+      if (this.store.failures(key)) await this.store.clearFailures(key);
       return account;
     }
-    const failures = (this.store.failures(key)?.failures ?? 0) + 1;
-    this.store.setFailures(key, failures >= this.attempts
-      ? { failures: 0, lockedUntil: now + this.lockoutMs, updated: now }
-      : { failures, lockedUntil: 0, updated: now });
-    if (failures >= this.attempts) this.onEvent({ event: "lockout", user, ms: this.lockoutMs });
+    if (await this.store.addFailure(key, now, this.attempts, this.lockoutMs)) await this.onEvent({ event: "lockout", user, ms: this.lockoutMs });
     throw new Refusal("auth-failed", WRONG_LOGIN);
   }
 

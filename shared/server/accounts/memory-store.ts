@@ -57,6 +57,13 @@ export class MemoryAccountStore implements AccountStore {
     }
   }
 
+  addFailure(key: string, now: number, attempts: number, lockoutMs: number): boolean {
+    const failures = (this.failures(key)?.failures ?? 0) + 1;
+    const locks = failures >= attempts;
+    this.setFailures(key, locks ? { failures: 0, lockedUntil: now + lockoutMs, updated: now } : { failures, lockedUntil: 0, updated: now });
+    return locks;
+  }
+
   clearFailures(key: string): void {
     this.failed.delete(key);
   }

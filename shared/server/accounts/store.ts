@@ -4,11 +4,15 @@
  * SQLite (the store file's own connection), pass one contract suite
  * (shared/testing/account-store-contract.ts).
  *
- * Every method is synchronous and every read is served from memory, so the
- * identity check of a post costs no I/O. No password and no token ever
+ * Every read is synchronous and served from memory, so the identity check
+ * of a post costs no I/O. A change is synchronous in the memory and SQLite
+ * engines; in a cluster's (shared/server/replicated/) it is a promise,
+ * settled once the change is applied here in the cluster's order. No password and no token ever
  * reaches a store: only scrypt's output with its salt and parameters, and
  * the SHA-256 of a token.
  */
+
+import type { Changed } from "../changed.js";
 
 /** scrypt's cost parameters, stored beside each hash so that they can be raised later. */
 export interface ScryptParams {
@@ -56,27 +60,40 @@ export interface AccountStore {
   readonly size: number;
   get(key: string): Account | undefined;
   /** Adds an account; false, and nothing changed, when its key is taken. */
-  add(account: Account): boolean;
+  add(account: Account): Changed<boolean>;
   /** Replaces an account's password hash. */
-  setPassword(key: string, password: PasswordHash): void;
+  setPassword(key: string, password: PasswordHash): Changed<void>;
   /** Removes an account, its sessions and its failure count. */
-  remove(key: string): void;
+  remove(key: string): Changed<void>;
 
   failures(key: string): LoginFailures | undefined;
   /**
    * Records the failures of a name, registered or not. Names without an
    * account are bounded: past the capacity, the least recently changed goes.
    */
-  setFailures(key: string, state: LoginFailures): void;
-  clearFailures(key: string): void;
+  setFailures(key: string, state: LoginFailures): Changed<void>;
+  /**
+   * One more wrong password for `key` at `now`, counted in one step (so
+   * that failures counted on several servers at once all count): its count
+   * goes up, and at `attempts` the name is locked until now + lockoutMs and
+   * the count starts again. True when this failure locked it.
+   */
+  addFailure(key: string, now: number, attempts: number, lockoutMs: number): Changed<boolean>;
+  clearFailures(key: string): Changed<void>;
 
   session(tokenHash: string): Session | undefined;
   /** Adds a session; past the per-account bound the account's oldest goes. */
-  addSession(session: Session): void;
+  addSession(session: Session): Changed<void>;
   /** Ends every session of an account; returns how many. */
-  endSessions(key: string): number;
+  endSessions(key: string): Changed<number>;
   /** Forgets sessions expired at `now`; returns how many. */
-  pruneSessions(now: number): number;
+  pruneSessions(now: number): Changed<number>;
+  /**
+   * A store shared by several servers tells of every account whose
+   * sessions ended (logout, passwd, unregister), whichever server ended
+   * them, so that each wakes the account's held inbox requests.
+   */
+  onSessionsEnded?(listener: (key: string) => void): void;
 }
 
 /** Names without an account whose failures are remembered (the lock of an unknown name). */

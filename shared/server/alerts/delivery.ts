@@ -6,6 +6,9 @@
  * is away. An inbox that is full drops the alert. The alert's time is the
  * message's own (the poster's stamp, as its channel line shows it).
  *
+ * In a cluster every server runs this on the committed tail it reads (the
+ * same for all); the shared store applies each alert once (replicated/).
+ *
  * This runs for every post: with nothing watched it returns at once, and
  * a message's body is decoded and folded once whatever the number of
  * watchers.
@@ -16,11 +19,12 @@ import type { Alerts } from "./alerts.js";
 
 /** Where alerts go: an account's inbox, by its key (the conversations' Inboxes). False when that inbox is full. */
 export interface AlertSink {
-  deliver(key: string, item: Omit<InboxItem, "m">): boolean;
+  deliver(key: string, item: Omit<InboxItem, "m">): boolean | Promise<boolean>;
 }
 
 /** The committed-tail listener that delivers the alerts of each committed message to `sink`. */
-export function alertDelivery(alerts: Alerts, sink: AlertSink): (batch: CommittedBatch) => void {
+export function alertDelivery(alerts: Alerts, sink: AlertSink, onError: (sentence: string) => void = () => {}): (batch: CommittedBatch) => void {
+  const failed = (err: unknown) => onError(`could not deliver an alert: ${err instanceof Error ? err.message : String(err)}`);
   return ({ entries, numbers }) => {
     if (alerts.empty) return;
     for (let i = 0; i < entries.length; i++) {
@@ -36,7 +40,8 @@ export function alertDelivery(alerts: Alerts, sink: AlertSink): (batch: Committe
         const item: Alert = m.author === undefined
           ? { type: "alert", keyword: m.keyword, channel, seq, gseq, from: user, kind, time, body }
           : { type: "alert", author: m.author, channel, seq, gseq, from: user, kind, time, body };
-        sink.deliver(m.key, item);
+        const done = sink.deliver(m.key, item);
+        if (typeof done !== "boolean") done.catch(failed);
       }
     }
   };

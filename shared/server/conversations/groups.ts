@@ -37,29 +37,29 @@ export class Groups {
   }
 
   /** One group action by account `asker` (its registered name) at `now`; the group as it is after. */
-  act(asker: string, r: GroupRequest, now: number): GroupAnswer {
+  async act(asker: string, r: GroupRequest, now: number): Promise<GroupAnswer> {
     const me = accountKey(asker);
-    if (r.action === "create") return this.create(asker, r.name, r.users ?? [], now);
+    if (r.action === "create") return await this.create(asker, r.name, r.users ?? [], now);
     const g = this.store.group(accountKey(r.name));
     if (!g || !isIn(g, me)) throw new Refusal("not-found", nobody(r.name));
     if (r.action === "members") return answer(g, this.store);
-    if (r.action === "leave") return this.leave(g, me, asker, now);
+    if (r.action === "leave") return await this.leave(g, me, asker, now);
     if (g.owner !== me) throw new Refusal("not-member", `only ${g.name}'s owner, ${ownerName(g)}, can ${r.action} members`);
     if (!r.users?.length) throw new Refusal("bad-request", `name the users to ${r.action}`);
     const users = this.members(r.users, now);
     if (r.action === "add") {
       const added = users.filter((u) => !isIn(g, u.key));
       if (g.members.length + added.length > GROUP_MAX_MEMBERS) throw new Refusal("too-many", `a group has at most ${GROUP_MAX_MEMBERS} members, the owner included`);
-      for (const u of added) this.store.addMember(g.key, u);
-      for (const u of added) this.notify(g.members, g, "added", u.user, asker, now);
+      for (const u of added) await this.store.addMember(g.key, u);
+      for (const u of added) await this.notify(g.members, g, "added", u.user, asker, now);
     } else {
       for (const u of users) {
         if (!isIn(g, u.key)) throw new Refusal("not-found", `${u.user} is not in ${g.name}`);
         if (u.key === g.owner) throw new Refusal("bad-request", `${g.name}'s owner cannot be removed: the owner leaves instead`);
       }
       for (const u of users) {
-        this.store.removeMember(g.key, u.key);
-        this.notify([...g.members, u], g, "removed", u.user, asker, now);
+        await this.store.removeMember(g.key, u.key);
+        await this.notify([...g.members, u], g, "removed", u.user, asker, now);
       }
     }
     return answer(g, this.store);
@@ -72,11 +72,11 @@ export class Groups {
   }
 
   /** An account that is unregistered leaves every group it is in (owned ones are handed on). */
-  removeAccount(key: string, user: string, now: number): void {
-    for (const g of this.store.groupsOf(key)) this.leave(g, key, user, now);
+  async removeAccount(key: string, user: string, now: number): Promise<void> {
+    for (const g of this.store.groupsOf(key)) await this.leave(g, key, user, now);
   }
 
-  private create(asker: string, name: string, names: string[], now: number): GroupAnswer {
+  private async create(asker: string, name: string, names: string[], now: number): Promise<GroupAnswer> {
     const key = accountKey(name);
     const me = accountKey(asker);
     if (this.store.group(key) || this.accounts.get(key)) throw new Refusal("name-taken", `${name} is taken: pick another name for the group`);
@@ -85,25 +85,29 @@ export class Groups {
     if (others.size + 1 > GROUP_MAX_MEMBERS) throw new Refusal("too-many", `a group has at most ${GROUP_MAX_MEMBERS} members, the owner included`);
     if (this.store.owned(me) >= GROUPS_OWNED_MAX) throw new Refusal("too-many", `you own ${GROUPS_OWNED_MAX} groups, the most one account may own`);
     const members = [{ key: me, user: asker, since: now }, ...this.members([...others.values()], now)];
-    this.store.createGroup({ key, name, owner: me, created: now, members });
-    const g = this.store.group(key)!;
-    this.notify(g.members, g, "created", asker, asker, now);
+    await this.store.createGroup({ key, name, owner: me, created: now, members });
+    const g = this.store.group(key);
+    /* Another server's group or account of this name may have come first in a cluster's order: then this one was not made. */
+    if (!g || g.owner !== me || g.created !== now) throw new Refusal("name-taken", `${name} is taken: pick another name for the group`);
+    await this.notify(g.members, g, "created", asker, asker, now);
     return answer(g, this.store);
   }
 
-  private leave(g: Group, key: string, user: string, now: number): GroupAnswer {
+  private async leave(g: Group, key: string, user: string, now: number): Promise<GroupAnswer> {
     const leaving = g.members.find((m) => m.key === key)!;
-    this.store.removeMember(g.key, key);
-    const left = this.store.group(g.key)!;
-    this.notify([...left.members, leaving], left, "left", user, user, now);
+    await this.store.removeMember(g.key, key);
+    const left = this.store.group(g.key);
+    /* Gone meanwhile (a cluster: its last other member left through another server). */
+    if (!left) return { name: g.name, owner: user, members: [] };
+    await this.notify([...left.members, leaving], left, "left", user, user, now);
     if (left.members.length === 0) {
-      this.store.deleteGroup(g.key);
+      await this.store.deleteGroup(g.key);
       return { name: g.name, owner: user, members: [] };
     }
     if (left.owner === key) {
       const heir = left.members[0]!;
-      this.store.setOwner(g.key, heir.key);
-      this.notify(left.members, left, "owner", heir.user, user, now);
+      await this.store.setOwner(g.key, heir.key);
+      await this.notify(left.members, left, "owner", heir.user, user, now);
     }
     return answer(left, this.store);
   }
@@ -119,9 +123,9 @@ export class Groups {
     return [...byKey.values()];
   }
 
-  private notify(to: readonly Member[], g: Group, event: GroupNotice["event"], user: string, by: string, now: number): void {
+  private async notify(to: readonly Member[], g: Group, event: GroupNotice["event"], user: string, by: string, now: number): Promise<void> {
     const notice: GroupNotice = { type: "group", group: g.name, event, user, by, time: new Date(now).toISOString() };
-    for (const m of to) this.inboxes.deliver(m.key, notice);
+    for (const m of to) await this.inboxes.deliver(m.key, notice);
   }
 }
 

@@ -21,8 +21,13 @@ export const WAITERS_PER_ACCOUNT = 32;
 
 export class Inboxes {
   private readonly waiters = new Map<string, Set<() => void>>();
+  /** Whether this wakes held requests after its own changes; not when the store tells of every change, made here or elsewhere. */
+  private readonly wakesItself: boolean;
 
-  constructor(readonly store: ConversationStore) {}
+  constructor(readonly store: ConversationStore) {
+    this.wakesItself = store.onInboxChanged === undefined;
+    store.onInboxChanged?.((key) => this.wake(key));
+  }
 
   /**
    * Adds one item to the inbox of account `key` (folded, accounts/names.ts)
@@ -30,17 +35,17 @@ export class Inboxes {
    * holds INBOX_MAX_UNREAD unacknowledged items already. Alerts and group
    * notices come through here.
    */
-  deliver(key: string, item: InboxContent): boolean {
+  async deliver(key: string, item: InboxContent): Promise<boolean> {
     if (!this.hasRoom(key)) return false;
-    this.store.append(undefined, [{ key, item }]);
-    this.wake(key);
+    await this.store.append(undefined, [{ key, item }]);
+    if (this.wakesItself) this.wake(key);
     return true;
   }
 
   /** Stores a conversation message and its copies in each recipient's inbox, in one transaction; wakes them. */
-  post(message: StoredMessage, deliveries: readonly Delivery[]): void {
-    this.store.append(message, deliveries);
-    for (const d of deliveries) this.wake(d.key);
+  async post(message: StoredMessage, deliveries: readonly Delivery[]): Promise<void> {
+    await this.store.append(message, deliveries);
+    if (this.wakesItself) for (const d of deliveries) this.wake(d.key);
   }
 
   /** Whether the inbox of `key` can take one more item. */
@@ -59,7 +64,16 @@ export class Inboxes {
   read(key: string, after: number | undefined): InboxAnswer {
     const { store } = this;
     const head = store.inboxHead(key);
-    if (after !== undefined) store.acknowledge(key, Math.min(after, head));
+    if (after !== undefined) {
+      /*
+       * Not awaited: the answer does not depend on it (items at and after
+       * `after` are never forgotten by acknowledging it), and an
+       * acknowledgement a cluster failed to store is repeated by the
+       * client's next request, which carries the same `after` or a later one.
+       */
+      const acked = store.acknowledge(key, Math.min(after, head));
+      if (acked instanceof Promise) acked.catch(() => {});
+    }
     const from = Math.max(Math.min(after ?? store.acked(key), head), store.inboxFloor(key));
     return { after: from, head, items: store.items(key, from, INBOX_BATCH) };
   }
@@ -96,8 +110,8 @@ export class Inboxes {
   }
 
   /** Forgets an account's inbox and acknowledged position (unregister), and answers its held requests. */
-  remove(key: string): void {
-    this.store.removeInbox(key);
-    this.wake(key);
+  async remove(key: string): Promise<void> {
+    await this.store.removeInbox(key);
+    if (this.wakesItself) this.wake(key);
   }
 }

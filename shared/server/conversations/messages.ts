@@ -61,7 +61,7 @@ export class Messages {
   }
 
   /** Sends `r` from account `from` (its registered name), received at `now`; throws a Refusal. */
-  send(from: string, r: MsgRequest, now: number): MsgAnswer {
+  async send(from: string, r: MsgRequest, now: number): Promise<MsgAnswer> {
     const fromKey = accountKey(from);
     const known = this.retried(from, r.id);
     if (known) return known;
@@ -78,9 +78,11 @@ export class Messages {
       seq: this.store.head(side.conv) + 1, kind: r.kind, time: new Date(now).toISOString(), body: r.body,
     };
     const stored: StoredMessage = { ...wire, conv: side.conv, id: r.id, fromKey: this.who(fromKey), recipients: side.recipients };
-    this.inboxes.post(stored, side.keys.map((key) => ({ key, item: wire })));
-    this.onSent({ from, to: side.to, group: side.group, seq: wire.seq });
-    return answerOf(stored);
+    await this.inboxes.post(stored, side.keys.map((key) => ({ key, item: wire })));
+    /* As stored: a cluster's store numbers a message in its order, and keeps the first of a retry sent through two servers. */
+    const sent = this.store.byId(stored.fromKey, r.id) ?? stored;
+    this.onSent({ from, to: side.to, group: side.group, seq: sent.seq });
+    return answerOf(sent);
   }
 
   /** A conversation's history for account `reader`: only a participant's, and of a group only what it received. */

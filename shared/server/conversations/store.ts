@@ -11,10 +11,14 @@
  * PUB, which any SUB may read. A private entry there would either leak or
  * leave holes every reader would try to fill. So none of it is ever there.
  *
- * Every method is synchronous and every read served from memory; a change
- * of several rows (a message and its inbox items) is one transaction.
+ * Every read is synchronous and served from memory; a change of several
+ * rows (a message and its inbox items) is one transaction. A change is
+ * synchronous in the memory and SQLite engines; in a cluster's
+ * (shared/server/replicated/) it is a promise, settled once the change is
+ * applied here in the cluster's order.
  */
 import type { ConversationMessage, InboxItem } from "../../protocol/index.js";
+import type { Changed } from "../changed.js";
 
 /** What an inbox holds, before it is numbered: a distributive Omit<InboxItem, "m">. */
 export type InboxContent = InboxItem extends infer T ? (T extends InboxItem ? Omit<T, "m"> : never) : never;
@@ -66,7 +70,7 @@ export interface ConversationStore {
    * Stores `message` (if any) and numbers each delivery in its inbox (m =
    * head + 1), in one transaction; returns the m of each delivery.
    */
-  append(message: StoredMessage | undefined, deliveries: readonly Delivery[]): number[];
+  append(message: StoredMessage | undefined, deliveries: readonly Delivery[]): Changed<number[]>;
 
   /** The newest m of an inbox (0: empty), and the position its clients acknowledged. */
   inboxHead(key: string): number;
@@ -76,20 +80,27 @@ export interface ConversationStore {
   /** Up to `limit` items after m = `after`, oldest first. */
   items(key: string, after: number, limit: number): InboxItem[];
   /** Raises the acknowledged position (never lowers it); forgets items more than ACKED_KEPT below it. */
-  acknowledge(key: string, m: number): void;
+  acknowledge(key: string, m: number): Changed<void>;
   /** Deletes an inbox, its items and its marks (an unregistered account). */
-  removeInbox(key: string): void;
+  removeInbox(key: string): Changed<void>;
 
   group(key: string): Group | undefined;
   /** The groups `key` is a member of. */
   groupsOf(key: string): Group[];
   /** Number of groups `key` owns. */
   owned(key: string): number;
-  createGroup(group: Group): void;
-  addMember(group: string, member: Member): void;
-  removeMember(group: string, key: string): void;
-  setOwner(group: string, key: string): void;
-  deleteGroup(group: string): void;
+  /** Creates a group; the caller has checked that its name is free (a cluster's engine checks again, in its order). */
+  createGroup(group: Group): Changed<void>;
+  addMember(group: string, member: Member): Changed<void>;
+  removeMember(group: string, key: string): Changed<void>;
+  setOwner(group: string, key: string): Changed<void>;
+  deleteGroup(group: string): Changed<void>;
+  /**
+   * A store shared by several servers tells of every inbox that changed
+   * (an item added, the inbox removed), whichever server changed it, so
+   * that each wakes its held requests; Inboxes then wakes from this only.
+   */
+  onInboxChanged?(listener: (key: string) => void): void;
 }
 
 /** Acknowledged items an inbox keeps, for a second client of the account that has not read them yet. */

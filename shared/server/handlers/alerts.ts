@@ -15,24 +15,24 @@ import type { ControlHandlers } from "./context.js";
 export const ALERTS_NEED_LOGIN = "alerts belong to an account: log in to watch keywords or follow users";
 
 export const handlers: ControlHandlers<"alerts"> = {
-  alerts(r, { accounts, alerts, now }) {
+  async alerts(r, { accounts, alerts, now }) {
     if (r.token === undefined) throw new Refusal("auth-required", ALERTS_NEED_LOGIN);
     const key = accountKey(accounts.userOf(r.token, now));
     switch (r.action) {
       case "watch":
-        alerts.watch(key, r.channel === undefined ? { keyword: r.keyword! } : { keyword: r.keyword!, channel: r.channel });
+        await alerts.watch(key, r.channel === undefined ? { keyword: r.keyword! } : { keyword: r.keyword!, channel: r.channel });
         break;
       case "unwatch":
-        alerts.unwatch(key, r.keyword!, r.channel);
+        await alerts.unwatch(key, r.keyword!, r.channel);
         break;
       case "follow": {
         const followee = accountKey(r.user!);
         if (!accounts.store.get(followee)) throw new Refusal("not-found", `${r.user} has no account: only registered users can be followed`);
-        alerts.follow(key, followee);
+        await alerts.follow(key, followee);
         break;
       }
       case "unfollow":
-        alerts.unfollow(key, accountKey(r.user!));
+        await alerts.unfollow(key, accountKey(r.user!));
         break;
       case "list":
         break;

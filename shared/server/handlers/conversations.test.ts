@@ -74,8 +74,8 @@ test("inbox: without after, from the acknowledged position; with after, acknowle
   s.conv.inboxes.read("zoe", 2);
   assert.deepEqual(s.conv.inboxes.read("zoe", undefined), { after: 2, head: 2, items: [] }, "acknowledged: nothing new");
   assert.deepEqual(s.conv.inboxes.read("zoe", 9), { after: 2, head: 2, items: [] }, "a client ahead is brought back to the head");
-  for (let i = 0; i < INBOX_MAX_UNREAD; i++) s.conv.inboxes.deliver("zoe", { type: "group", group: "x", event: "left", user: "a", by: "a", time: new Date().toISOString() });
-  assert.equal(s.conv.inboxes.deliver("zoe", { type: "group", group: "x", event: "left", user: "a", by: "a", time: new Date().toISOString() }), false);
+  for (let i = 0; i < INBOX_MAX_UNREAD; i++) await s.conv.inboxes.deliver("zoe", { type: "group", group: "x", event: "left", user: "a", by: "a", time: new Date().toISOString() });
+  assert.equal(await s.conv.inboxes.deliver("zoe", { type: "group", group: "x", event: "left", user: "a", by: "a", time: new Date().toISOString() }), false);
   assert.match(String(await s.msg("kyle", "zoe", "three")), /^too-many: zoe's inbox is full/);
   assert.deepEqual(s.box("kyle", 2), [], "nothing delivered, not even the sender's copy");
 });

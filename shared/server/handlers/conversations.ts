@@ -18,8 +18,8 @@ export function asker(token: string | undefined, c: Pick<HandlerContext, "accoun
 }
 
 export const handlers: ControlHandlers<"msg" | "conversation" | "group" | "groups"> = {
-  msg: (r, c) => ({ answer: c.messages.send(asker(r.token, c), r, c.now), events: [] }),
+  msg: async (r, c) => ({ answer: await c.messages.send(asker(r.token, c), r, c.now), events: [] }),
   conversation: (r, c) => ({ answer: c.messages.history(asker(r.token, c), r), events: [] }),
-  group: (r, c) => ({ answer: c.groups.act(asker(r.token, c), r, c.now), events: [] }),
+  group: async (r, c) => ({ answer: await c.groups.act(asker(r.token, c), r, c.now), events: [] }),
   groups: (r, c) => ({ answer: c.groups.list(asker(r.token, c)), events: [] }),
 };

@@ -17,9 +17,17 @@ export { SLOW_OPS } from "./accounts.js";
 export { asker } from "./conversations.js";
 export type { AnsweredRequest, ChangeRequest, HandlerContext, InboxRequest, Outcome } from "./context.js";
 
+/**
+ * Operations that change accounts, conversations or alerts without a
+ * password: their handler returns a promise too (a cluster's stores apply
+ * a change in the cluster's order first), and the client's later requests
+ * wait for the answer, as behind a password request.
+ */
+export const STATE_OPS: ReadonlySet<ControlOp> = new Set<ControlOp>(["logout", "msg", "group", "alerts"]);
+
 const CONTROL: ControlHandlers<ControlOp> = { ...chat, ...history, ...presence, ...accounts, ...conversations, ...alerts };
 
-/** Answers one control request with its family's handler (a promise for SLOW_OPS). */
+/** Answers one control request with its family's handler (a promise for SLOW_OPS and STATE_OPS). */
 export function answerControl(request: AnsweredRequest, c: HandlerContext): Outcome | Promise<Outcome> {
   return (CONTROL[request.op] as ControlHandler<ControlOp>)(request as never, c);
 }
