@@ -46,11 +46,12 @@
  * one in the stream finds its message deleted: the index keeps it numbered
  * with no effect (MemoryLog.replay).
  *
- * Where NATS can drop and what repairs it: an unacked publish is published
- * again with the same id (above); the ordered consumer is recreated from
- * the last applied sequence when its node is lost (missed heartbeats, a
- * consumer or stream not found) or when an append waits for the index
- * without progress.
+ * Where NATS can drop and what repairs it: the writing side is
+ * cluster/stream-writer.ts (an unacked publish is published again with the
+ * same id), the reading side cluster/stream-reader.ts (the ordered consumer
+ * is recreated from the last applied sequence when its node is lost or when
+ * an append waits for the index without progress; overlaps are skipped; a
+ * gap stops this server's reading).
  *
  * Deletions: the index blanks a deleted message's text as memory.ts does,
  * but the stream keeps its bytes: a JetStream message cannot be rewritten,
@@ -71,10 +72,10 @@
  * nondecreasing along the log as every engine does.
  */
 import { createHash } from "node:crypto";
-import { DeliverPolicy, StorageType, type ConsumerMessages, type JsMsg, type PubAck, type StreamInfo } from "@nats-io/jetstream";
-import { nanos } from "@nats-io/transport-node";
+import type { JsMsg, StreamInfo } from "@nats-io/jetstream";
 import { ClusterError, NAMES, type Cluster } from "../../cluster/connection.js";
-import { delay } from "../../delay.js";
+import { startFollowing, StreamFollower, type StreamConfig } from "../../cluster/stream-reader.js";
+import { publishAll } from "../../cluster/stream-writer.js";
 import type { CommittedBatch, EventLog, LogEntry, Numbers, StoredEntry } from "./event-log.js";
 import { MemoryLog } from "./memory.js";
 
@@ -84,6 +85,8 @@ const RETRY_MS = 10_000;
 const ACK_MS = 2_000;
 /** How long startup waits for JetStream (a metadata leader) to answer. */
 const READY_MS = 30_000;
+/** The stream's duplicate window (JetStream's default, set explicitly). */
+const DUPLICATE_WINDOW_MS = 120_000;
 /** An append waiting this long for the index without progress recreates the consumer. */
 const STALL_MS = 3_000;
 /** Entries applied to the index (and told to listeners) at most at once. */
@@ -107,68 +110,34 @@ export interface JetStreamLogOptions {
 export async function openJetStreamLog(cluster: Cluster, o: JetStreamLogOptions = {}): Promise<JetStreamLog> {
   const stream = o.stream ?? NAMES.logStream;
   const subject = o.subject ?? NAMES.logSubject;
-  const info = await ensureStream(cluster, stream, subject, o.readyMs ?? READY_MS);
-  if (info.state.first_seq > 1) {
-    throw new ClusterError(`the stream ${stream} starts at message ${info.state.first_seq} (was it purged?): its numbering cannot be rebuilt`);
-  }
-  const log = new JetStreamLog(cluster, stream, subject, info, o);
-  try {
-    await log.caughtUp(info.state.last_seq);
-  } catch (err) {
-    await log.close();
-    throw err;
-  }
-  return log;
-}
-
-/** Adds the stream, or uses the one there; retries while JetStream has no leader yet. */
-async function ensureStream(cluster: Cluster, stream: string, subject: string, readyMs: number): Promise<StreamInfo> {
-  const deadline = Date.now() + readyMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      return await cluster.jsm.streams.info(stream);
-    } catch (err) {
-      last = err;
-      if (/stream not found/i.test(String((err as Error).message))) {
-        try {
-          return await cluster.jsm.streams.add({
-            name: stream, subjects: [subject], num_replicas: cluster.replicas, storage: StorageType.File,
-            duplicate_window: nanos(120_000),
-          });
-        } catch (err2) {
-          last = err2; // another server made it meanwhile (then info finds it), or JetStream is not ready
-        }
-      }
-    }
-    await delay(250);
-  }
-  throw new ClusterError(`JetStream of the NATS cluster at ${cluster.urls.join(", ")} did not answer for ${Math.round(readyMs / 1000)} s (${(last as Error)?.message ?? "no answer"}); is a majority of its nodes up?`);
+  const index = new MemoryLog();
+  const follower = new StreamFollower(cluster, {
+    stream, decode, expected: `a chat entry (format ${FORMAT})`, apply: (group) => index.replay(group),
+    groupMax: GROUP_MAX, stallMs: STALL_MS, stopping: "this server stops reading the log",
+    onError: o.onError ?? ((s) => process.stderr.write(`${s}\n`)),
+  });
+  const config: StreamConfig = { subject, duplicateWindowMs: DUPLICATE_WINDOW_MS, readyMs: o.readyMs ?? READY_MS, unrebuildable: "its numbering cannot be rebuilt" };
+  const info = await startFollowing(cluster, follower, config);
+  return new JetStreamLog(cluster, stream, subject, info, index, follower, o);
 }
 
 /** The event log on a JetStream stream, read through a local index. */
 export class JetStreamLog implements EventLog {
   readonly epoch: string;
   readonly groupCommit = true;
-  private readonly index = new MemoryLog();
-  private readonly waiters: { seq: number; resolve: () => void; reject: (err: Error) => void }[] = [];
-  private messages: ConsumerMessages | undefined;
   private closed = false;
-  /** Set when the stream cannot be read on (a gap, a message not in our format): why. */
-  private broken: ClusterError | undefined;
-  private readonly following: Promise<void>;
-  private readonly onError: (sentence: string) => void;
 
   constructor(
     private readonly cluster: Cluster,
     readonly stream: string,
     private readonly subject: string,
     info: StreamInfo,
+    /** Fed only by the follower, in stream order. */
+    private readonly index: MemoryLog,
+    private readonly follower: StreamFollower<LogEntry>,
     private readonly o: JetStreamLogOptions,
   ) {
     this.epoch = createHash("sha256").update(`${stream} ${info.created}`).digest("hex").slice(0, 8);
-    this.onError = o.onError ?? ((s) => process.stderr.write(`${s}\n`));
-    this.following = this.follow();
   }
 
   get gseq(): number {
@@ -202,25 +171,11 @@ export class JetStreamLog implements EventLog {
   async appendBatch(entries: readonly LogEntry[]): Promise<Numbers[]> {
     if (entries.length === 0) return [];
     this.check(entries);
-    const acks: (PubAck | undefined)[] = entries.map(() => undefined);
-    const deadline = Date.now() + (this.o.retryMs ?? RETRY_MS);
-    let why: unknown;
-    for (;;) {
-      if (this.closed) throw new ClusterError("the log is closed");
-      /* In order on one connection, none waiting for another's ack; only the unacked ones again. */
-      const round = entries.map((e, i) => acks[i] ? undefined : this.cluster.js.publish(this.subject, encode(e), { msgID: e.id, timeout: ACK_MS, retries: 1 }));
-      const results = await Promise.allSettled(round);
-      results.forEach((r, i) => {
-        if (r.status === "fulfilled" && r.value) acks[i] = r.value;
-        else if (r.status === "rejected") why = r.reason;
-      });
-      if (!acks.includes(undefined)) break;
-      if (Date.now() >= deadline) {
-        throw new ClusterError(`the NATS cluster did not acknowledge ${acks.filter((a) => !a).length} messages within ${Math.round((this.o.retryMs ?? RETRY_MS) / 1000)} s (${(why as Error)?.message ?? "no answer"})`);
-      }
-      await delay(200);
-    }
-    await this.caughtUp(Math.max(...acks.map((a) => a!.seq)));
+    const acks = await publishAll(this.cluster, this.subject, entries.map((e) => ({ id: e.id, data: encode(e) })), {
+      patienceMs: this.o.retryMs ?? RETRY_MS, ackMs: ACK_MS, pauseMs: 200,
+      stopped: () => this.closed ? new ClusterError("the log is closed") : undefined,
+    });
+    await this.caughtUp(Math.max(...acks.map((a) => a.seq)));
     return entries.map((e) => {
       const n = this.index.lookup(e.id);
       if (!n) throw new ClusterError(`message ${e.id} was acknowledged but is not in the log`);
@@ -263,103 +218,13 @@ export class JetStreamLog implements EventLog {
    * that waits without progress recreates the consumer (its node may be gone).
    */
   caughtUp(seq: number): Promise<void> {
-    if (this.index.gseq >= seq) return Promise.resolve();
-    if (this.broken) return Promise.reject(this.broken);
-    return new Promise<void>((resolve, reject) => {
-      let seen = this.index.gseq;
-      const timer = setInterval(() => {
-        if (this.index.gseq === seen) this.messages?.stop();
-        seen = this.index.gseq;
-      }, STALL_MS);
-      const done = (f: () => void) => () => {
-        clearInterval(timer);
-        f();
-      };
-      this.waiters.push({ seq, resolve: done(resolve), reject: (err) => done(() => reject(err))() });
-    });
+    return this.follower.waitFor(seq);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.messages?.stop();
-    await this.following;
-    this.settleWaiters(new ClusterError("the log is closed"));
-  }
-
-  /** Reads the stream into the index, in order, for as long as the log is open; recreates the consumer when it fails. */
-  private async follow(): Promise<void> {
-    while (!this.closed && !this.broken) {
-      let consumer: Awaited<ReturnType<Cluster["js"]["consumers"]["get"]>> | undefined;
-      try {
-        consumer = await this.cluster.js.consumers.get(this.stream, {
-          deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.index.gseq + 1, inactive_threshold: 30_000,
-        });
-        if (this.closed) break;
-        const messages = await consumer.consume({ max_messages: 1000, expires: 5_000 });
-        this.messages = messages;
-        void this.watch(messages);
-        let group: LogEntry[] = [];
-        for await (const m of messages) {
-          const expected = this.index.gseq + group.length + 1;
-          if (m.seq < expected) continue; // already applied (a recreated consumer overlapping)
-          if (m.seq > expected) {
-            this.fail(`the stream ${this.stream} has no message ${expected} (next is ${m.seq}; was it purged?)`);
-            break;
-          }
-          const entry = decode(m);
-          if (!entry) {
-            this.fail(`message ${m.seq} of the stream ${this.stream} is not a chat entry (format ${FORMAT})`);
-            break;
-          }
-          group.push(entry);
-          if (m.info.pending === 0 || group.length >= GROUP_MAX) {
-            this.apply(group);
-            group = [];
-          }
-        }
-        this.apply(group);
-      } catch (err) {
-        if (!this.closed) this.onError(`reading the stream ${this.stream} failed, retrying: ${(err as Error).message}`);
-      } finally {
-        this.messages = undefined;
-        /* An ordered consumer is ephemeral (gone 30 s after it stops anyway): deleting it is tidiness. */
-        consumer?.delete().catch(() => {});
-      }
-      if (!this.closed && !this.broken) await delay(250);
-    }
-  }
-
-  /** Stops a consumer whose node looks gone, so follow() recreates it from the last applied sequence. */
-  private async watch(messages: ConsumerMessages): Promise<void> {
-    try {
-      for await (const s of messages.status()) {
-        if ((s.type === "heartbeats_missed" && s.count >= 2) || s.type === "consumer_not_found" || s.type === "consumer_deleted" || s.type === "no_responders") {
-          messages.stop();
-        }
-      }
-    } catch {
-      /* the iterator ended with the consumer */
-    }
-  }
-
-  private apply(group: LogEntry[]): void {
-    if (group.length === 0) return;
-    this.index.replay(group);
-    const now = this.index.gseq;
-    for (let i = this.waiters.length - 1; i >= 0; i--) {
-      if (this.waiters[i]!.seq <= now) this.waiters.splice(i, 1)[0]!.resolve();
-    }
-  }
-
-  private fail(sentence: string): void {
-    this.broken = new ClusterError(`${sentence}: this server stops reading the log`);
-    this.onError(this.broken.message);
-    this.settleWaiters(this.broken);
-  }
-
-  private settleWaiters(err: Error): void {
-    for (const w of this.waiters.splice(0)) w.reject(err);
+    await this.follower.close(new ClusterError("the log is closed"));
   }
 }
 
