@@ -42,6 +42,7 @@ import { PresenceTable } from "./presence-table.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { recordLine, RecordPrinter } from "./record-printer.js";
 import { NO_LOG, type ServerLog } from "./server-log.js";
+import type { Cluster } from "../cluster/connection.js";
 
 /** How to run a chat server; only `post` is required. */
 export interface ServerOptions {
@@ -96,6 +97,8 @@ export interface ServerOptions {
   serverLog?: ServerLog | undefined;
   /** Files between accounts (part 4): the file port beside the post port, and its store and limits. */
   files?: FileOptions | undefined;
+  /** The NATS cluster this server is part of (mc_server --cluster). */
+  cluster?: Cluster | undefined;
 }
 
 /** A running server. */
@@ -111,6 +114,8 @@ export interface ChatServer {
   /** Private and group conversations; `conversations.inboxes.deliver` is how anything reaches an account privately. */
   readonly conversations: Conversations;
   readonly alerts: Alerts;
+  /** The users with a session here now (what the cluster registry reports). */
+  presentUsers(): ReadonlySet<string>;
   /** Commits what is pending, closes the sockets, then the log. */
   close(): Promise<void>;
 }
@@ -252,6 +257,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     accounts,
     conversations,
     alerts,
+    presentUsers: () => presence.users(),
     async close() {
       clearInterval(timer);
       await files?.close();

@@ -141,6 +141,11 @@ export class PresenceTable {
     return this.sessions.size;
   }
 
+  /** The users with at least one session present. */
+  users(): Set<string> {
+    return new Set([...this.sessions.values()].map((s) => s.user));
+  }
+
   private remove(session: string): PresenceEvent[] {
     const s = this.sessions.get(session);
     if (!s) return [];

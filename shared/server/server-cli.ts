@@ -28,6 +28,7 @@ export interface ServerExtraArgs {
   "file-quota"?: string;
   "file-rate"?: string;
   "file-ttl"?: string;
+  cluster?: string;
 }
 
 /** Declares --curve, which every server takes. */
@@ -53,7 +54,8 @@ export function serverOptions<T>(y: Argv<T>) {
     .option("max-file-size", { type: "string", default: "100MB", defaultDescription: "100MB", describe: "largest file one may send (bytes, or with kB, MB, GB, KiB, MiB, GiB)" })
     .option("file-quota", { type: "string", default: "1GB", defaultDescription: "1GB", describe: "bytes of unexpired offers and uploads in progress allowed per account" })
     .option("file-rate", { type: "string", default: "50MB", defaultDescription: "50MB", describe: "file bytes a second per account, sent and received (0: no limit)" })
-    .option("file-ttl", { type: "string", default: "7d", defaultDescription: "7d", describe: "how long an offer lasts before its file is deleted (seconds, or 90s, 30m, 12h, 7d)" });
+    .option("file-ttl", { type: "string", default: "7d", defaultDescription: "7d", describe: "how long an offer lasts before its file is deleted (seconds, or 90s, 30m, 12h, 7d)" })
+    .option("cluster", { type: "string", describe: "join the NATS cluster at these URLs (nats://host:port, comma-separated): register with the directory" });
 }
 
 const UNITS: Record<string, number> = { "": 1, b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
@@ -134,6 +136,11 @@ export async function serverExtras(a: ServerExtraArgs, full: boolean): Promise<{
     note = `, messages stored in ${a.store}`;
   }
   if (full) options.files = fileOptions(a, database);
+  if (a.cluster !== undefined) {
+    const { connectCluster, parseClusterUrls } = await import("../cluster/connection.js");
+    options.cluster = await connectCluster(parseClusterUrls(a.cluster), { name: "mc_server" });
+    note += `, cluster ${a.cluster}`;
+  }
   if (a.accounts === "required") note += ", accounts required";
   if (a.log !== undefined) note += `, log in ${a.log}${a["log-bodies"] ? " with bodies" : ""}`;
   if (a.curve !== undefined) {
