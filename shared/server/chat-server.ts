@@ -116,6 +116,8 @@ export interface ChatServer {
   readonly alerts: Alerts;
   /** The users with a session here now (what the cluster registry reports). */
   presentUsers(): ReadonlySet<string>;
+  /** Calls `listener` with the user of every hello taken; returns its removal. */
+  onHello(listener: (user: string) => void): () => void;
   /** Commits what is pending, closes the sockets, then the log. */
   close(): Promise<void>;
 }
@@ -258,6 +260,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     conversations,
     alerts,
     presentUsers: () => presence.users(),
+    onHello: (listener) => presence.onHello(listener),
     async close() {
       clearInterval(timer);
       await files?.close();

@@ -29,6 +29,8 @@ export class PresenceTable {
   private readonly lastPost = new Map<string, number>();
   /** Which `channel NUL user` pairs are present: a post by anyone else is not remembered. */
   private readonly members = new Set<string>();
+  /** Who hears of every hello taken (the cluster registry: a user arrived). */
+  private readonly helloListeners = new Set<(user: string) => void>();
 
   constructor(
     readonly timeoutMs: number,
@@ -42,6 +44,7 @@ export class PresenceTable {
    */
   hello(h: Hello, now: number): PresenceEvent[] {
     if (this.ended.has(h.session)) return [];
+    for (const l of this.helloListeners) l(h.user);
     const events: PresenceEvent[] = [];
     const old = this.sessions.get(h.session);
     const joinedAt = (c: string): number | undefined => {
@@ -139,6 +142,12 @@ export class PresenceTable {
 
   get size(): number {
     return this.sessions.size;
+  }
+
+  /** Calls `listener` with the user of every hello taken; returns its removal. */
+  onHello(listener: (user: string) => void): () => void {
+    this.helloListeners.add(listener);
+    return () => this.helloListeners.delete(listener);
   }
 
   /** The users with at least one session present. */

@@ -31,6 +31,7 @@ test("a registered server beats, keeps its slots true, answers stop requests and
   const server: RegisteredServer = {
     postEndpoint: "tcp://127.0.0.1:5001", pubEndpoint: "tcp://127.0.0.1:5002", fileEndpoint: "tcp://0.0.0.0:5003",
     presentUsers: () => users,
+    onHello: () => () => {},
   };
   let stops = 0;
   const reg = await registerServer({ cluster, server, onStop: () => stops++ });

@@ -20,7 +20,7 @@ import { hostname, networkInterfaces } from "node:os";
 import type { KvWatchEntry } from "@nats-io/kv";
 import type { Subscription } from "@nats-io/transport-node";
 import type { Cluster } from "../../cluster/connection.js";
-import { BEAT_MS, openRegistryBuckets, parseSlotKey, slotRecord, stopSubject, type ServerRecord, type SlotRecord } from "../../cluster/registry-records.js";
+import { BEAT_MS, CLAIM_MS, openRegistryBuckets, parseSlotKey, slotRecord, stopSubject, type ServerRecord, type SlotRecord } from "../../cluster/registry-records.js";
 
 /** What the registry reads of the running server. */
 export interface RegisteredServer {
@@ -29,7 +29,12 @@ export interface RegisteredServer {
   readonly fileEndpoint: string | undefined;
   /** The users with a session on this server now. */
   presentUsers(): ReadonlySet<string>;
+  /** Tells of every hello, so that a user who came and went between two beats frees the slot too. */
+  onHello(listener: (user: string) => void): () => void;
 }
+
+/** How far this host's clock may be behind the directory's (a claim's time is the directory's). */
+const SKEW_MS = 5000;
 
 export interface RegistryOptions {
   cluster: Cluster;
@@ -81,14 +86,26 @@ export async function registerServer(o: RegistryOptions): Promise<Registration> 
   const report = (what: string) => (err: unknown) => {
     if (!closed) o.onError?.(`registry: could not ${what} (${(err as Error).message}); trying again`);
   };
+  /* When each user last said hello here: a slot claimed before it has been used, even if the user is gone by the next beat. */
+  const arrived = new Map<string, number>();
+  const stopHearing = o.server.onHello((user) => {
+    arrived.delete(user);
+    arrived.set(user, Date.now());
+  });
   const reconcile = () => {
     const users = o.server.presentUsers();
     for (const [key, { slot, revision }] of mine) {
-      if (!slot.used && users.has(slot.user)) {
-        slots.update(key, JSON.stringify({ ...slot, used: true }), revision).catch(() => {}); // a newer revision: next beat
-      } else if (slot.used && !users.has(slot.user)) {
-        slots.delete(key, { previousSeq: revision }).catch(() => {});
+      const used = slot.used || (arrived.get(slot.user) ?? 0) >= slot.claimed - SKEW_MS;
+      if (used && !users.has(slot.user)) {
+        slots.delete(key, { previousSeq: revision }).catch(() => {}); // a newer revision: next beat
+      } else if (!slot.used && used) {
+        slots.update(key, JSON.stringify({ ...slot, used: true }), revision).catch(() => {});
       }
+    }
+    /* Oldest first: forget arrivals older than any claim could still be waiting for. */
+    for (const [user, at] of arrived) {
+      if (Date.now() - at <= CLAIM_MS) break;
+      arrived.delete(user);
     }
   };
   const timer = setInterval(() => {
@@ -126,6 +143,7 @@ export async function registerServer(o: RegistryOptions): Promise<Registration> 
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      stopHearing();
       stop.unsubscribe();
       watch.stop();
       await watching.catch(() => {});
