@@ -97,7 +97,11 @@ export interface ServerOptions {
   serverLog?: ServerLog | undefined;
   /** Files between accounts (part 4): the file port beside the post port, and its store and limits. */
   files?: FileOptions | undefined;
-  /** The NATS cluster this server is part of (mc_server --cluster). */
+  /**
+   * The NATS cluster this server shares with others (mc_server --cluster;
+   * `log` is then its JetStream log): presence is bridged through it, and
+   * the server closes the connection when it closes.
+   */
   cluster?: Cluster | undefined;
 }
 
@@ -114,9 +118,9 @@ export interface ChatServer {
   /** Private and group conversations; `conversations.inboxes.deliver` is how anything reaches an account privately. */
   readonly conversations: Conversations;
   readonly alerts: Alerts;
-  /** The users with a session here now (what the cluster registry reports). */
+  /** The users with a session here now, not those of other servers (what the cluster registry reports). */
   presentUsers(): ReadonlySet<string>;
-  /** Calls `listener` with the user of every hello taken; returns its removal. */
+  /** Calls `listener` with the user of every hello a client of this server sent; returns its removal. */
   onHello(listener: (user: string) => void): () => void;
   /** Commits what is pending, closes the sockets, then the log. */
   close(): Promise<void>;
@@ -222,6 +226,12 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
       throw err;
     }
   }
+  /* Loaded only with a cluster: a single server's start does not grow. */
+  const bridge = options.cluster
+    ? new (await import("./cluster/presence-bridge.js")).PresenceBridge({
+        nc: options.cluster.nc, presence, announce: (events) => fanout?.presence(events), onError,
+      })
+    : undefined;
   const pipeline: Pipeline = new Pipeline({
     log, features, presence, limiter, accounts, conversations, alerts, authLimiter, heartbeatMs, presenceMs,
     replies: new SendQueue(router, (err) => onError(`could not send a reply: ${String(err)}`)),
@@ -229,6 +239,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     onError,
     onRefused: (op, code, user) => serverLog.refused(op, code, user),
     filePort: files?.port,
+    onPresence: bridge && ((request) => bridge.forward(request)),
   });
 
   const serveRequests = async () => {
@@ -259,7 +270,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     accounts,
     conversations,
     alerts,
-    presentUsers: () => presence.users(),
+    presentUsers: () => presence.localUsers(),
     onHello: (listener) => presence.onHello(listener),
     async close() {
       clearInterval(timer);
@@ -271,7 +282,9 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
       fanout?.stop();
       closeAll();
       await Promise.all(loops);
+      await bridge?.close();
       await log.close();
+      await options.cluster?.close();
       await serverLog.close();
     },
   };
