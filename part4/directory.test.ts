@@ -24,7 +24,7 @@ async function connectedTo(c: Proc): Promise<string> {
   return (await c.line(/^connected to (tcp:\/\/[\d.]+:\d+) as /, "err"))[1]!;
 }
 
-test("with 2 users per server the third user is sent to a server the directory launched", async (t) => {
+test("with 2 users per server the third user is sent to a server the directory launched; stopping the directory stops them", async (t) => {
   const nats = await natsCluster(t);
   const dir = await startDirectory(t, nats.urls, ["--users-per-server", "2"]);
   const ann = viaDirectory(t, dir.address, "dev", "ann");
@@ -37,6 +37,11 @@ test("with 2 users per server the third user is sent to a server the directory l
   assert.equal(dir.launches(), 2, dir.out.join("\n"));
   assert.ok(dir.serverPid(third) !== undefined, `the directory says it launched ${third}`);
   assert.match(dir.out.find((l) => l.startsWith("launching a chat server "))!, /^launching a chat server \(pid \d+\): node \S+\/part4\/mc_server\.js 127\.0\.0\.1 0 0 --cluster nats:\/\//);
+  // Stopping the directory stops the servers it launched.
+  dir.kill("SIGTERM");
+  assert.equal(await dir.exit, 0);
+  assert.equal(dir.out.filter((l) => /^server process \d+ exited /.test(l)).length, 2, dir.out.join("\n"));
+  assert.equal(dir.out.at(-1), "directory stopped");
 });
 
 test("a server with no users for --idle seconds is asked to stop, and exits 0", async (t) => {
