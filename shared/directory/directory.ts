@@ -68,7 +68,8 @@ export async function startDirectory(o: DirectoryOptions): Promise<Directory> {
   }
   const replies = new SendQueue(router);
   const launcher = new Launcher({ template: o.launch, ip: o.ip, cluster: o.cluster.urls.join(","), say: o.say, childOutput: o.childOutput });
-  const launchMs = o.launchMs ?? 20_000;
+  /* Below the client's patience (shared/client/directory.ts), so that it hears why. */
+  const launchMs = o.launchMs ?? 15_000;
 
   /** Claims a free slot of a live server for `user`; undefined when none has room. */
   const claim = async (user: string, avoid: string | undefined): Promise<ServerRecord | undefined> => {

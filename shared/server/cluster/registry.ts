@@ -95,7 +95,7 @@ export async function registerServer(o: RegistryOptions): Promise<Registration> 
   const reconcile = () => {
     const users = o.server.presentUsers();
     for (const [key, { slot, revision }] of mine) {
-      const used = slot.used || (arrived.get(slot.user) ?? 0) >= slot.claimed - SKEW_MS;
+      const used = slot.used === true || users.has(slot.user) || (arrived.get(slot.user) ?? 0) >= slot.claimed - SKEW_MS;
       if (used && !users.has(slot.user)) {
         slots.delete(key, { previousSeq: revision }).catch(() => {}); // a newer revision: next beat
       } else if (!slot.used && used) {
