@@ -14,6 +14,9 @@ import { ClosedError, type HandshakeError } from "../errors.js";
 import { ALL } from "../protocol/limits.js";
 import type { PartFeatures } from "../parts.js";
 import { ReliableRequester } from "../transport/requester.js";
+import { MovingEndpoint } from "../transport/moving-endpoint.js";
+import type { Assignment } from "../protocol/ops/directory.js";
+import { Relocation } from "./relocation.js";
 import { withPort } from "../transport/endpoint.js";
 import { displayTime, nowIso } from "../time.js";
 import { describeError } from "../cli.js";
@@ -61,6 +64,8 @@ export interface ChatClientOptions {
   account?: AccountOptions;
   /** Where /get saves files (--downloads); default ~/Downloads/mchat. */
   downloads?: string;
+  /** Started through the directory (--directory): its address and the server it gave; the client moves when that server goes silent. */
+  directory?: { endpoint: string; assignment: Assignment } | undefined;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WriteStream | NodeJS.WritableStream;
   errors?: NodeJS.WritableStream;
@@ -77,6 +82,9 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     onInterrupt: () => quit(),
   });
 
+  /* Where the server is: fixed, unless the directory moves this client to another one (relocation.ts). */
+  const post = new MovingEndpoint(o.post);
+  const pub = new MovingEndpoint(o.pub);
   // A handshake that can never succeed (wrong or missing --server-key) ends the client with its sentence.
   let failure: HandshakeError | undefined;
   const fail = (err: HandshakeError) => {
@@ -89,7 +97,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     quit();
   };
   const outbox = new Outbox({
-    endpoint: o.post, curve: o.curve, giveUpMs: o.giveUpMs, onFailure: fail, screen,
+    endpoint: post, curve: o.curve, giveUpMs: o.giveUpMs, onFailure: fail, screen,
     token: () => account.token, refused: (err) => account.postRefused(err),
     onPosted: (post, seq, gseq) => ownLines.acked(post.id, { channel: post.channel, seq, gseq }),
     onSent: (message, a) => {
@@ -99,11 +107,12 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
       sentLines.acked(message.id, { key: conversationKey(a.to, group), seq: a.seq });
     },
   });
-  const queries = new Queries(new ReliableRequester({ endpoint: o.post, curve: o.curve, onFailure: fail }), screen);
+  const queries = new Queries(new ReliableRequester({ endpoint: post, curve: o.curve, onFailure: fail }), screen);
   // A name the server will not let this client use, or a login at start-up that failed, ends the client with the reason.
   let ended: { sentence: string; code: number } | undefined;
   const account = new Account({
-    server: o.post, curve: o.curve, onFailure: fail, user: o.user, screen,
+    /* Logins are kept by the directory's address when there is one: they survive a move. */
+    server: o.directory?.endpoint ?? o.post, endpoint: post, curve: o.curve, onFailure: fail, user: o.user, screen,
     options: o.account ?? { login: false, save: true, piped: {} },
     end: (sentence, code) => {
       ended ??= { sentence, code };
@@ -118,7 +127,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
     loginEnded: () => account.loginEnded(),
     endpoint: async () => {
       await queries.patience(session.greeted, 5000);
-      return account.filePort === undefined ? undefined : withPort(o.post, account.filePort);
+      return account.filePort === undefined ? undefined : withPort(post.current, account.filePort);
     },
   });
 
@@ -130,7 +139,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   const serverAway = new Promise<void>((resolve) => (away = resolve));
   const showChannel = () => o.features.multiChannel && (feed.channels.length > 1 || feed.channels.includes(ALL));
   const feed: Feed = new Feed({
-    pub: o.pub, queries, history: o.history, curve: o.curve, onFailure: fail,
+    pub, queries, history: o.history, curve: o.curve, onFailure: fail,
     onMessage: (m: ChatMessage, history: boolean) => {
       // An edit or deletion is news when it arrives; history already shows the message as it is now.
       if (isChange(m)) {
@@ -147,19 +156,28 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
       if (n.type === "back" || n.type === "restarted") inbox.poke();
       if (n.type === "restarted") ownLines.restarted();
       else ownLines.check();
-      if (n.type === "silent") away();
-      showNotice(screen, n, { pub: o.pub, user: account.user, interactive: o.interactive, ready, current, encrypted: o.curve !== undefined, style: screen.style });
+      if (n.type === "silent") {
+        away();
+        relocation?.serverSilent();
+      }
+      if (n.type === "back") relocation?.serverBack();
+      showNotice(screen, n, { pub: pub.current, user: account.user, interactive: o.interactive, ready, current, encrypted: o.curve !== undefined, style: screen.style });
       if (n.type === "ready") ready = true;
     },
   });
   const session = new Session(queries, account, () => feed.channels);
+  const relocation = o.directory && new Relocation({
+    directory: o.directory.endpoint, assignment: o.directory.assignment, post, pub, screen,
+    user: () => account.user,
+    moved: () => void session.hello(),
+  });
   /* Our own posts, until the feed has shown them: piped input waits for them before leaving. */
   const ownLines = new OwnLines<{ channel: string; seq: number; gseq: number }>((w) => feed.passed(w.channel, w.seq, w.gseq));
   /* Our own private and group messages, until the inbox has shown our copies. */
   const sentLines = new OwnLines<{ key: string; seq: number }>((w) => inbox.passed(w.key, w.seq));
   let query: string | undefined;
   const inbox = new Inbox({
-    endpoint: o.post, curve: o.curve, onFailure: fail,
+    endpoint: post, curve: o.curve, onFailure: fail,
     token: () => account.token,
     loginEnded: () => account.loginEnded(),
     loginSettled: () => account.settled(),
@@ -294,6 +312,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   process.off("SIGTERM", quit);
   screen.close();
   outbox.close();
+  relocation?.close();
   // Say goodbye so /who forgets us now, but never wait long for it.
   await Promise.all([session.bye(queries.isReachable && !feed.isSilent), inbox.close(queries, queries.isReachable && !feed.isSilent)]);
   queries.close();

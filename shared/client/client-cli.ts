@@ -7,7 +7,8 @@ import { endpointArg, userArg, serverKeyArg, serverKeyOption } from "../args.js"
 import { UsageError } from "../errors.js";
 import type { PartFeatures } from "../parts.js";
 import { accountArg, accountOptions, type AccountArgs } from "./account-args.js";
-import { runChatClient } from "./chat-client.js";
+import { runChatClient, type ChatClientOptions } from "./chat-client.js";
+import { askDirectory } from "./directory.js";
 import { defaultDownloads, expandPath } from "./files/paths.js";
 import { useColor } from "./ui/paint.js";
 
@@ -24,6 +25,8 @@ export interface ClientArgs extends AccountArgs {
   "server-key"?: string;
   "give-up": string;
   downloads?: string;
+  /** --directory ip:port: the server comes from the directory, not from <ip> <post_port> <pub_port>. */
+  directory?: string;
 }
 
 /** Declares the shared options on a yargs command. */
@@ -37,15 +40,28 @@ export function clientOptions<T>(y: Argv<T>) {
     .option("downloads", { type: "string", nargs: 1, defaultDescription: "~/Downloads/mchat", describe: "where /get saves files (made, private, if missing)" });
 }
 
+/** Declares --directory, for the form without <ip> <post_port> <pub_port>. */
+export function directoryOption<T>(y: Argv<T>) {
+  return y.option("directory", { type: "string", nargs: 1, demandOption: true, describe: "ask the directory at ip:port which chat server to use (and for another when it stops answering)" });
+}
+
+/** The tcp:// endpoint of a --directory ip:port argument. */
+export function directoryArg(value: string): string {
+  const m = /^(\[[^\]]+\]|[^:]+):([^:]+)$/.exec(value);
+  if (!m) throw new UsageError(`--directory '${value}' is not ip:port (e.g. 127.0.0.1:5550)`);
+  return endpointArg(m[1]!.replace(/^\[|\]$/g, ""), m[2]!, "--directory port", false);
+}
+
 /** Starts the client of a part (its features say whether it has channels) for parsed arguments; resolves with the exit code. */
-export function startClient(a: ClientArgs, channel: string, features: PartFeatures): Promise<number> {
+export async function startClient(a: ClientArgs, channel: string, features: PartFeatures): Promise<number> {
   const history = Number(a.history);
   const giveUp = Number(a["give-up"]);
   /* A dumb terminal cannot move the cursor: it gets plain lines, as a pipe does. */
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && process.env.TERM !== "dumb";
-  const options = {
-    post: endpointArg(a.ip, a.post_port, "post_port", false),
-    pub: endpointArg(a.ip, a.pub_port, "pub_port", false),
+  const directory = a.directory === undefined ? undefined : directoryArg(a.directory);
+  const options: ChatClientOptions = {
+    post: directory ?? endpointArg(a.ip, a.post_port, "post_port", false),
+    pub: directory ?? endpointArg(a.ip, a.pub_port, "pub_port", false),
     user: userArg(a.name),
     channel,
     features,
@@ -59,6 +75,13 @@ export function startClient(a: ClientArgs, channel: string, features: PartFeatur
     account: accountArg(a, interactive),
     downloads: a.downloads === undefined ? defaultDownloads() : expandPath(a.downloads),
   };
+  if (directory !== undefined) {
+    /* Asked once the arguments are known to be good: the server it names is then used as if given by <ip> and ports. */
+    const assignment = await askDirectory(directory, options.user);
+    options.directory = { endpoint: directory, assignment };
+    options.post = assignment.post;
+    options.pub = assignment.pub;
+  }
   return runChatClient(options);
 }
 

@@ -19,6 +19,7 @@ import { delay } from "../delay.js";
 import { RejectedError } from "../protocol/errors.js";
 import type { CurveClientKeys } from "../transport/curve.js";
 import { ReliableRequester } from "../transport/requester.js";
+import type { EndpointLike } from "../transport/moving-endpoint.js";
 import { InboxCursor, type InboxBatch } from "./inbox-cursor.js";
 import { Queries } from "./queries.js";
 import { waitOutSlowDown } from "./slow-down.js";
@@ -34,7 +35,7 @@ const ACK_MS = 300;
 
 /** Where the inbox is and what it tells. */
 export interface InboxOptions {
-  endpoint: string;
+  endpoint: EndpointLike;
   curve?: CurveClientKeys | undefined;
   onFailure: (err: HandshakeError) => void;
   /** The login token now. */

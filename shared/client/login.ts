@@ -21,6 +21,7 @@ import { RejectedError } from "../protocol/errors.js";
 import type { CurveClientKeys } from "../transport/curve.js";
 import { isLoopbackEndpoint } from "../transport/loopback.js";
 import { ReliableRequester } from "../transport/requester.js";
+import { endpointOf, type EndpointLike } from "../transport/moving-endpoint.js";
 import { Passwords, type PipedPasswords } from "./password.js";
 import { Queries } from "./queries.js";
 import type { Greeter } from "./session.js";
@@ -41,6 +42,8 @@ export interface AccountOptions {
 export interface AccountContext {
   /** The server's post endpoint: where account requests go, and the server's name in the token file. */
   server: string;
+  /** Where account requests go when not `server` (a client of the directory: `server` is then the directory's address). */
+  endpoint?: EndpointLike | undefined;
   /** The client's CURVE keys, when the server encrypts. */
   curve?: CurveClientKeys | undefined;
   /** Hears that the handshake can never succeed. */
@@ -103,7 +106,7 @@ export class Account implements Greeter {
 
   constructor(private readonly c: AccountContext) {
     this.user = c.user;
-    this.queries = new Queries(new ReliableRequester({ endpoint: c.server, curve: c.curve, onFailure: c.onFailure, attemptMs: PASSWORD_MS }), c.screen);
+    this.queries = new Queries(new ReliableRequester({ endpoint: c.endpoint ?? c.server, curve: c.curve, onFailure: c.onFailure, attemptMs: PASSWORD_MS }), c.screen);
     this.passwords = new Passwords(c.screen, c.options.piped);
     this.tokens = c.options.save ? (c.tokens ?? new TokenFile()) : undefined;
   }
@@ -200,7 +203,7 @@ export class Account implements Greeter {
 
   /** Says, once, that a password or token is about to cross the network in clear. */
   warnCleartext(): void {
-    const warning = this.warned ? undefined : cleartextWarning(this.c.server, this.c.curve !== undefined);
+    const warning = this.warned ? undefined : cleartextWarning(endpointOf(this.c.endpoint ?? this.c.server), this.c.curve !== undefined);
     this.warned = true;
     if (warning) this.c.screen.warning(warning);
   }

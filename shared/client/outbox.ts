@@ -10,6 +10,7 @@ import type { CurveClientKeys } from "../transport/curve.js";
 import type { HandshakeError } from "../errors.js";
 import { RejectedError } from "../protocol/errors.js";
 import { ReliableRequester } from "../transport/requester.js";
+import type { EndpointLike } from "../transport/moving-endpoint.js";
 import { isDirect, Poster, type DirectMessage, type Outgoing, type PostResult } from "./poster.js";
 import { plural } from "./ui/format.js";
 import { preview } from "./ui/preview.js";
@@ -17,7 +18,8 @@ import type { Screen } from "./ui/screen-types.js";
 
 /** Where the posts go and whom to tell about them. */
 export interface OutboxOptions {
-  endpoint: string;
+  /** The server's post endpoint (it may move: moving-endpoint.ts). */
+  endpoint: EndpointLike;
   curve?: CurveClientKeys | undefined;
   /** How long the server may stay silent at the end of input before what is queued is given up. */
   giveUpMs: number;
@@ -103,7 +105,7 @@ export class Outbox {
   undelivered(n: number, stopped: boolean): string {
     return `${n} message${n === 1 ? " was" : "s were"} not delivered: ${stopped
       ? "stopped before the server acknowledged them"
-      : `no reply from the server at ${this.o.endpoint} for ${(this.o.giveUpMs / 1000).toFixed(0)} s`}`;
+      : `no reply from the server at ${this.requester.endpoint} for ${(this.o.giveUpMs / 1000).toFixed(0)} s`}`;
   }
 
   /** Posts refused so far. */
@@ -121,7 +123,7 @@ export class Outbox {
       this.outage = true;
       this.showing = true;
       const n = this.poster.pending;
-      this.o.screen.warning(`the server at ${this.o.endpoint} is not answering; ${plural(n, "message")} ${n === 1 ? "is" : "are"} kept and will be sent when it is back`);
+      this.o.screen.warning(`the server at ${this.requester.endpoint} is not answering; ${plural(n, "message")} ${n === 1 ? "is" : "are"} kept and will be sent when it is back`);
       this.showPending();
     } else if (up && this.outage) {
       this.outage = false;

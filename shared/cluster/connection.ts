@@ -31,6 +31,8 @@ export const NAMES = {
   serversBucket: "chat_servers",
   /** One key per user slot of each server (KV, claimed with create). */
   slotsBucket: "chat_slots",
+  /** A server answers a request here to stop when idle (`chat.server.<id>.stop`); the directory asks. */
+  serverSubjectPrefix: "chat.server",
 } as const;
 
 /** The cluster could not be reached or used: one sentence. */

@@ -16,7 +16,6 @@
  * batch of posts be acknowledged after its one commit.
  */
 import { Router, XPublisher } from "zeromq";
-import type { Cluster } from "../cluster/connection.js";
 import { BindError, zmqErrorCode } from "../errors.js";
 import { MAX_FRAME_BYTES } from "../protocol/limits.js";
 import { isIpv6Endpoint } from "../transport/endpoint.js";
@@ -43,6 +42,7 @@ import { PresenceTable } from "./presence-table.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { recordLine, RecordPrinter } from "./record-printer.js";
 import { NO_LOG, type ServerLog } from "./server-log.js";
+import type { Cluster } from "../cluster/connection.js";
 
 /** How to run a chat server; only `post` is required. */
 export interface ServerOptions {
@@ -125,6 +125,10 @@ export interface ChatServer {
   /** Private and group conversations; `conversations.inboxes.deliver` is how anything reaches an account privately. */
   readonly conversations: Conversations;
   readonly alerts: Alerts;
+  /** The users with a session here now, not those of other servers (what the cluster registry reports). */
+  presentUsers(): ReadonlySet<string>;
+  /** Calls `listener` with the user of every hello a client of this server sent; returns its removal. */
+  onHello(listener: (user: string) => void): () => void;
   /** Commits what is pending, closes the sockets, then the log. */
   close(): Promise<void>;
 }
@@ -286,6 +290,8 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     accounts,
     conversations,
     alerts,
+    presentUsers: () => presence.localUsers(),
+    onHello: (listener) => presence.onHello(listener),
     async close() {
       clearInterval(timer);
       await files?.close();

@@ -18,6 +18,8 @@ interface Session {
   /** Each channel followed, with when it was joined (ms since the Unix epoch). */
   channels: Map<string, number>;
   seen: number;
+  /** Heard through the cluster from another server (presence-bridge.ts), not from a client of this one. */
+  remote: boolean;
 }
 
 /** The sessions present, and the join and leave events their changes imply. */
@@ -29,6 +31,8 @@ export class PresenceTable {
   private readonly lastPost = new Map<string, number>();
   /** Which `channel NUL user` pairs are present: a post by anyone else is not remembered. */
   private readonly members = new Set<string>();
+  /** Who hears of every hello taken (the cluster registry: a user arrived). */
+  private readonly helloListeners = new Set<(user: string) => void>();
 
   constructor(
     readonly timeoutMs: number,
@@ -40,8 +44,9 @@ export class PresenceTable {
    * hello says was joined already (a hello after a server restart) keeps that
    * time and is not announced.
    */
-  hello(h: Hello, now: number): PresenceEvent[] {
+  hello(h: Hello, now: number, remote = false): PresenceEvent[] {
     if (this.ended.has(h.session)) return [];
+    if (!remote) for (const l of this.helloListeners) l(h.user);
     const events: PresenceEvent[] = [];
     const old = this.sessions.get(h.session);
     const joinedAt = (c: string): number | undefined => {
@@ -59,6 +64,7 @@ export class PresenceTable {
       }
       old.channels = channels;
       old.seen = now;
+      old.remote = remote;
       for (const c of channels.keys()) this.members.add(`${c}\0${h.user}`);
       this.sessions.set(h.session, old);
       return events;
@@ -69,7 +75,7 @@ export class PresenceTable {
       if (known === undefined) events.push(...this.joinEvent(h.user, c));
       channels.set(c, known ?? now);
     }
-    this.sessions.set(h.session, { user: h.user, channels, seen: now });
+    this.sessions.set(h.session, { user: h.user, channels, seen: now, remote });
     for (const c of channels.keys()) this.members.add(`${c}\0${h.user}`);
     if (this.sessions.size > this.capacity) events.push(...this.remove(this.sessions.keys().next().value!));
     return events;
@@ -139,6 +145,17 @@ export class PresenceTable {
 
   get size(): number {
     return this.sessions.size;
+  }
+
+  /** Calls `listener` with the user of every hello a client of this server sent; returns its removal. */
+  onHello(listener: (user: string) => void): () => void {
+    this.helloListeners.add(listener);
+    return () => this.helloListeners.delete(listener);
+  }
+
+  /** The users with at least one session on this server (not those heard of from other servers). */
+  localUsers(): Set<string> {
+    return new Set([...this.sessions.values()].filter((s) => !s.remote).map((s) => s.user));
   }
 
   private remove(session: string): PresenceEvent[] {

@@ -7,6 +7,7 @@ import { onShutdown, runCli } from "../cli.js";
 import { endpointArg, positional } from "../args.js";
 import type { PartFeatures } from "../parts.js";
 import { startChatServer, type ChatServer, type ServerOptions } from "./chat-server.js";
+import { joinRegistry } from "./cluster/join.js";
 import { curveOption, serverExtras, serverOptions, type ServerExtraArgs } from "./server-cli.js";
 
 export interface ServerCommand {
@@ -60,11 +61,12 @@ export async function serve(name: string, options: ServerOptions, note = "", aft
   const where = (server.pubEndpoint
     ? `posts on ${server.postEndpoint}, publishing on ${server.pubEndpoint}`
     : `posts on ${server.postEndpoint}`) + (server.fileEndpoint ? `, files on ${server.fileEndpoint}` : "");
-  const stopped = new Promise<void>((resolve) => onShutdown(async () => {
+  let stop = async () => {
     await server.close();
     process.stdout.write(`stopped after recording ${server.log.gseq} messages\n`);
-    resolve();
-  }));
+  };
+  if (options.cluster) stop = await joinRegistry(server, options.cluster, stop);
+  const stopped = new Promise<void>((resolve) => onShutdown(() => stop().then(resolve)));
   // Only now: whoever reads this line may send SIGINT at once, and must find the handler in place.
   process.stdout.write(`${name} listening: ${where}${note} (Ctrl-C to stop)\n${after?.(server) ?? ""}`);
   await stopped;

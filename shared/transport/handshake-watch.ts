@@ -47,10 +47,12 @@ const PEERS: Record<string, { types: string[]; port: "post" | "publish" }> = {
  */
 export function watchHandshakes(
   socket: Socket,
-  endpoint: string,
+  /** Where the socket connects; a function for a socket that may be moved to another server. */
+  connectedTo: string | (() => string),
   curve: boolean,
   onFailure: (err: HandshakeError) => void,
 ): void {
+  const where = typeof connectedTo === "string" ? () => connectedTo : connectedTo;
   const peer = PEERS[socket.constructor.name];
   let failures = 0;
   let reported = false;
@@ -59,12 +61,13 @@ export function watchHandshakes(
   const fail = (reason: HandshakeError["reason"], detail: string | undefined) => {
     if (reported) return;
     reported = true;
-    onFailure(new HandshakeError(endpoint, reason, detail, peer?.port));
+    onFailure(new HandshakeError(where(), reason, detail, peer?.port));
   };
   /* Asks the peer what it is; fails only when the answer says no handshake can ever succeed. */
   const probe = (code: string | undefined) => {
     if (probing || reported) return;
     probing = true;
+    const endpoint = where();
     void probePeer(endpoint, PROBE_MS).then(async (kind) => {
       if (!kind.zmtp && kind.connected) {
         await delay(CONFIRM_MS);

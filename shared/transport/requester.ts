@@ -10,9 +10,11 @@ import { ClosedError, ServerUnreachableError, zmqErrorCode, type HandshakeError 
 import { watchHandshakes } from "./handshake-watch.js";
 import { isIpv6Endpoint } from "./endpoint.js";
 import { curveClientOptions, type CurveClientKeys } from "./curve.js";
+import { endpointOf, onMove, type EndpointLike } from "./moving-endpoint.js";
 
 export interface RequesterOptions {
-  endpoint: string;
+  /** The server's post endpoint; one that moves (moving-endpoint.ts) makes the requester reconnect there. */
+  endpoint: EndpointLike;
   /** How long one attempt waits for its reply before the socket is replaced. */
   attemptMs?: number;
   /** Client-side CURVE keys, when the server encrypts. */
@@ -41,8 +43,8 @@ interface Job {
 }
 
 export class ReliableRequester {
-  readonly endpoint: string;
   private readonly attemptMs: number;
+  private readonly stopFollowing: () => void;
   private socket: Request | undefined;
   private readonly jobs: Job[] = [];
   private running = false;
@@ -53,8 +55,13 @@ export class ReliableRequester {
   private retrying = false;
 
   constructor(private readonly options: RequesterOptions) {
-    this.endpoint = options.endpoint;
     this.attemptMs = options.attemptMs ?? 2000;
+    this.stopFollowing = onMove(options.endpoint, () => this.reconnect());
+  }
+
+  /** Where requests go now. */
+  get endpoint(): string {
+    return endpointOf(this.options.endpoint);
   }
 
   /** Sends `frames` and resolves with the reply frames, retrying as needed. */
@@ -91,9 +98,20 @@ export class ReliableRequester {
     this.dropSocket();
   }
 
+  /**
+   * The endpoint moved: the socket is replaced, and the request in flight
+   * (if any) is sent again at once, unchanged, to the new endpoint.
+   */
+  reconnect(): void {
+    if (this.closed) return;
+    if (this.running) this.retrying = true;
+    this.dropSocket();
+  }
+
   /** Abandons every pending request (they reject with ClosedError). */
   close(): void {
     this.closed = true;
+    this.stopFollowing();
     this.dropSocket();
     for (const job of this.jobs.splice(0)) job.reject(new ClosedError());
   }

@@ -34,6 +34,7 @@ import { Subscriber } from "zeromq";
 import { channelTopic, decodePublication, syncTopic, EVENTS_TOPIC, type ChatMessage, type PresenceEvent } from "../../protocol/index.js";
 import { curveClientOptions, type CurveClientKeys } from "../../transport/curve.js";
 import { isIpv6Endpoint } from "../../transport/endpoint.js";
+import { endpointOf, onMove, type EndpointLike } from "../../transport/moving-endpoint.js";
 import { type HandshakeError } from "../../errors.js";
 import { CodecError } from "../../protocol/errors.js";
 import { watchHandshakes } from "../../transport/handshake-watch.js";
@@ -50,7 +51,8 @@ export type FeedNotice =
 
 /** Where the feed listens and whom it tells. */
 export interface FeedOptions {
-  pub: string;
+  /** The server's PUB endpoint; one that moves (moving-endpoint.ts) takes the SUB socket with it, subscriptions kept. */
+  pub: EndpointLike;
   /** Asks for history; without it (part 2) messages are shown as they come. */
   queries?: Queries | undefined;
   /** Messages of history shown when a channel is followed. */
@@ -75,6 +77,9 @@ export class Feed {
   private silent = false;
   private readonly timer: NodeJS.Timeout;
   private readonly loop: Promise<void>;
+  private readonly stopFollowing: () => void;
+  /** Where the SUB socket is connected now. */
+  private connected: string;
 
   constructor(private readonly options: FeedOptions) {
     const { curve, queries } = options;
@@ -85,7 +90,7 @@ export class Feed {
     });
     this.sub = new Subscriber({
       linger: 0,
-      ipv6: isIpv6Endpoint(options.pub),
+      ipv6: isIpv6Endpoint(endpointOf(options.pub)),
       /*
        * As deep as the server's send side: a 16,000-message burst fits
        * whole while this process is busy printing (~250 bytes a message,
@@ -96,8 +101,20 @@ export class Feed {
       ...curveClientOptions(curve),
     });
     this.sub.subscribe(EVENTS_TOPIC);
-    watchHandshakes(this.sub, options.pub, curve !== undefined, (err) => options.onFailure?.(err));
-    this.sub.connect(options.pub);
+    watchHandshakes(this.sub, () => this.connected, curve !== undefined, (err) => options.onFailure?.(err));
+    this.connected = endpointOf(options.pub);
+    this.sub.connect(this.connected);
+    /*
+     * Moved to another server: the SUB socket keeps its subscriptions and
+     * sends them to the new peer; what was published meanwhile is a gap
+     * the next heartbeat shows, filled from history (step 3).
+     */
+    this.stopFollowing = onMove(options.pub, () => {
+      if (this.sub.closed) return;
+      this.sub.disconnect(this.connected);
+      this.connected = endpointOf(options.pub);
+      this.sub.connect(this.connected);
+    });
     this.loop = this.receive();
     const beat = options.heartbeatMs ?? 1000;
     this.timer = setInterval(() => {
@@ -147,6 +164,7 @@ export class Feed {
   /** Closes the SUB socket; a follow waiting for its sync goes on (and its history request fails as the requester does). */
   close(): void {
     clearInterval(this.timer);
+    this.stopFollowing();
     this.sequencer.close();
     if (!this.sub.closed) this.sub.close();
     for (const wake of this.syncs.values()) wake();

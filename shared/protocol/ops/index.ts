@@ -26,6 +26,7 @@ export * from "./edits.js";
 export * from "./conversations.js";
 export * from "./alerts.js";
 export * from "./files.js";
+export * from "./directory.js";
 export type { ControlOp } from "./control-op.js";
 
 /** The control operations, by the name in their first frame. */

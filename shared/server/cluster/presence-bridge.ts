@@ -71,7 +71,7 @@ export class PresenceBridge {
         if (p.v !== 1 || p.from === this.id) continue;
         const now = Date.now();
         /* The wire's own checks: a message another server sent is still input. */
-        if (p.op === "hello") events = this.o.presence.hello(hello.fromJson(p.hello as Record<string, unknown>).hello, now);
+        if (p.op === "hello") events = this.o.presence.hello(hello.fromJson(p.hello as Record<string, unknown>).hello, now, true);
         else if (p.op === "bye") events = this.o.presence.bye(bye.fromJson({ session: p.session }).session);
         else continue;
       } catch (err) {
