@@ -31,6 +31,10 @@ export const NAMES = {
   serversBucket: "chat_servers",
   /** One key per user slot of each server (KV, claimed with create). */
   slotsBucket: "chat_slots",
+  /** File offers by number, and the counter their numbers are claimed from (KV; shared/server/files/cluster-offers.ts). */
+  offersBucket: "chat_offers",
+  /** Files' bytes by their SHA-256 (object store; shared/server/files/cluster-blobs.ts). */
+  filesBucket: "chat_files",
 } as const;
 
 /** The cluster could not be reached or used: one sentence. */
