@@ -16,6 +16,7 @@
  * batch of posts be acknowledged after its one commit.
  */
 import { Router, XPublisher } from "zeromq";
+import type { Cluster } from "../cluster/connection.js";
 import { BindError, zmqErrorCode } from "../errors.js";
 import { MAX_FRAME_BYTES } from "../protocol/limits.js";
 import { isIpv6Endpoint } from "../transport/endpoint.js";
@@ -96,6 +97,12 @@ export interface ServerOptions {
   serverLog?: ServerLog | undefined;
   /** Files between accounts (part 4): the file port beside the post port, and its store and limits. */
   files?: FileOptions | undefined;
+  /**
+   * The NATS cluster this server shares with others (mc_server --cluster;
+   * `log` is then its JetStream log): presence is bridged through it, and
+   * the server closes the connection when it closes.
+   */
+  cluster?: Cluster | undefined;
 }
 
 /** A running server. */
@@ -215,6 +222,12 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
       throw err;
     }
   }
+  /* Loaded only with a cluster: a single server's start does not grow. */
+  const bridge = options.cluster
+    ? new (await import("./cluster/presence-bridge.js")).PresenceBridge({
+        nc: options.cluster.nc, presence, announce: (events) => fanout?.presence(events), onError,
+      })
+    : undefined;
   const pipeline: Pipeline = new Pipeline({
     log, features, presence, limiter, accounts, conversations, alerts, authLimiter, heartbeatMs, presenceMs,
     replies: new SendQueue(router, (err) => onError(`could not send a reply: ${String(err)}`)),
@@ -222,6 +235,7 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
     onError,
     onRefused: (op, code, user) => serverLog.refused(op, code, user),
     filePort: files?.port,
+    onPresence: bridge && ((request) => bridge.forward(request)),
   });
 
   const serveRequests = async () => {
@@ -262,7 +276,9 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
       fanout?.stop();
       closeAll();
       await Promise.all(loops);
+      await bridge?.close();
       await log.close();
+      await options.cluster?.close();
       await serverLog.close();
     },
   };

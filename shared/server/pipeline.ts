@@ -50,6 +50,7 @@ import type { Accounts } from "./accounts/accounts.js";
 import type { Conversations } from "./conversations/index.js";
 import { InboxPolls } from "./inbox-polls.js";
 import type { MsgRequest } from "../protocol/index.js";
+import type { ByeRequest, HelloRequest } from "../protocol/ops/presence.js";
 import type { Alerts } from "./alerts/alerts.js";
 import { Refusal, STALE_LOGIN } from "./accounts/refusal.js";
 import { Batch, PostSlot, type Message } from "./batch.js";
@@ -82,6 +83,11 @@ export interface PipelineOptions {
   onRefused?: (op: string, code: string, user?: string) => void;
   /** The file port, which hello answers name; none without one. */
   filePort?: number | undefined;
+  /**
+   * Hears every hello (its user the account's name, the token gone) and bye
+   * this server answered: the cluster's presence bridge forwards them.
+   */
+  onPresence?: ((request: HelloRequest | ByeRequest) => void) | undefined;
 }
 
 const UNAVAILABLE = encodeError("unavailable", "the server could not store the message; try again");
@@ -304,6 +310,7 @@ export class Pipeline {
     try {
       const { answer, events } = answerControl(request, this.context(Date.now())) as Outcome;
       this.o.announce(events);
+      if (request.op === "hello" || request.op === "bye") this.o.onPresence?.(request);
       return [...envelope, ...encodeControlAnswer(answer)];
     } catch (err) {
       return [...envelope, ...this.refusal(err, about(undefined, request))];

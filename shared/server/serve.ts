@@ -27,7 +27,7 @@ type Args = { ip: string; post_port?: string; pub_port?: string; port?: string }
 export async function runServerCli(c: ServerCommand): Promise<void> {
   const pub = c.features.publish;
   const ports = pub ? "<post_port> <pub_port>" : "<port>";
-  const extra = c.serverOptions ? " [--store file.db] [--curve server.key] [--accounts open|required]" : " [--curve server.key]";
+  const extra = c.serverOptions ? " [--store file.db | --cluster nats://host:port,...] [--curve server.key] [--accounts open|required]" : " [--curve server.key]";
   const example = `node ${c.script} 127.0.0.1 ${pub ? "5555 5556" : "7777"}`;
   await runCli<Args>(
     `node ${c.script} <ip> ${ports}${extra}`,

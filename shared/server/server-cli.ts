@@ -13,6 +13,7 @@ import { FILE_MAX_BYTES } from "../protocol/limits.js";
 
 export interface ServerExtraArgs {
   store?: string;
+  cluster?: string;
   curve?: string;
   rate?: string;
   burst?: string;
@@ -40,6 +41,7 @@ export function serverOptions<T>(y: Argv<T>) {
   /* Numbers stay strings for yargs (parse-numbers is off), so their defaults are described as numbers. */
   return curveOption(y)
     .option("store", { type: "string", describe: "keep messages in this SQLite file, across restarts (default: in memory)" })
+    .option("cluster", { type: "string", describe: "share messages and presence with other servers through this NATS JetStream cluster (nats://host:port, comma-separated); not with --store" })
     .option("rate", { type: "string", default: "200", defaultDescription: "200", describe: "posts a second allowed per client (0: no limit)" })
     .option("burst", { type: "string", default: "400", defaultDescription: "400", describe: "posts a client may send at once before --rate applies" })
     .option("accounts", { type: "string", default: "open", defaultDescription: "open", describe: "open: anyone may use a name nobody registered; required: every client logs in" })
@@ -91,6 +93,28 @@ function fileOptions(a: ServerExtraArgs, database: FileOptions["database"]): Fil
 }
 
 /**
+ * Connects to the cluster a --cluster value names and opens its log (the
+ * stream replayed up to now); NATS modules are loaded only here.
+ */
+async function openCluster(value: string) {
+  const { connectCluster, parseClusterUrls } = await import("../cluster/connection.js");
+  let urls: string[];
+  try {
+    urls = parseClusterUrls(value);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const cluster = await connectCluster(urls);
+  try {
+    const { openJetStreamLog } = await import("./log/jetstream.js");
+    return { urls, cluster, log: await openJetStreamLog(cluster) };
+  } catch (err) {
+    await cluster.close();
+    throw err;
+  }
+}
+
+/**
  * The server options and the readiness-line note for parsed extras; `full`
  * for mc_server, whose note also says where messages are kept.
  */
@@ -109,6 +133,7 @@ export async function serverExtras(a: ServerExtraArgs, full: boolean): Promise<{
   const options: Partial<ServerOptions> = {
     rate, burst, accountsMode: accounts, loginAttempts: attempts, lockoutMs: Math.round(lockout * 1000), sessionMs: Math.round(days * 86_400_000),
   };
+  if (a.cluster !== undefined && a.store !== undefined) throw new UsageError("--cluster and --store do not go together: with --cluster, messages are kept in the cluster");
   if (a["log-bodies"] && a.log === undefined) throw new UsageError("--log-bodies needs --log FILE");
   if (a.log !== undefined) {
     const { openServerLog } = await import("./server-log.js");
@@ -132,6 +157,12 @@ export async function serverExtras(a: ServerExtraArgs, full: boolean): Promise<{
     options.watchStore = new SqliteWatchStore(log.database);
     database = log.database;
     note = `, messages stored in ${a.store}`;
+  }
+  if (a.cluster !== undefined) {
+    const { urls, cluster, log } = await openCluster(a.cluster);
+    options.cluster = cluster;
+    options.log = log;
+    note = `, messages in the NATS cluster at ${urls.join(",")}`;
   }
   if (full) options.files = fileOptions(a, database);
   if (a.accounts === "required") note += ", accounts required";

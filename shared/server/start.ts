@@ -36,8 +36,8 @@ async function start(a: Args): Promise<void> {
   const [post, pub, ...more] = a.ports.split(",");
   if (pub === undefined || more.length > 0) throw new UsageError(`--ports takes the post port and the publish port, as in --ports 5555,5556`);
   const endpoints = { post: endpointArg(HOST, post!, "post port", true), pub: endpointArg(HOST, pub, "publish port", true) };
-  /* A --store of the user's own wins, and then no folder is made. */
-  const store = a.store ?? shown(join(dataFolder(a.data), "chat.db"));
+  /* A --store of the user's own wins, and then no folder is made; with --cluster the cluster keeps messages. */
+  const store = a.cluster !== undefined ? a.store : (a.store ?? shown(join(dataFolder(a.data), "chat.db")));
   const extras = await serverExtras({ ...a, store }, true);
   /* Quoted for the shell the command is pasted into: Z85 has & # > $ but no quote. */
   const key = extras.options.curve ? ` --server-key '${extras.options.curve.publicKey}'` : "";

@@ -13,6 +13,12 @@ export interface Engine {
   open(t: TestContext): Promise<EventLog>;
   /** For a durable engine: opens a second log on what `first` wrote (after `first` is closed). */
   reopen?(t: TestContext, first: EventLog): Promise<EventLog>;
+  /**
+   * For an engine whose entries come back from elsewhere (a stream) before
+   * its listeners hear of them: they are told before the append settles but
+   * not within the call, and grouped as they come back, not as appended.
+   */
+  remote?: true;
 }
 
 const TIME = "2026-01-31T22:00:00.000-06:00";
@@ -82,13 +88,15 @@ export function logContract(name: string, engine: Engine): void {
     });
     log.onCommitted((b) => other.push(b));
     const first = log.appendBatch([message("a", "dev"), message("b", "dev")]);
-    assert.deepEqual(seen, ["a=1/1 b=2/2"], "told no later than the append settles");
+    if (engine.remote) await first;
+    assert.deepEqual(seen.join(" "), "a=1/1 b=2/2", "told no later than the append settles");
     await first;
     await log.appendBatch([message("c", "ops")]);
     stop();
     await log.appendBatch([message("d", "ops")]);
-    assert.deepEqual(seen, ["a=1/1 b=2/2", "c=1/3"], "nothing after unsubscribing");
-    assert.deepEqual(other.map((b) => b.entries.map((e) => e.id)), [["a", "b"], ["c"], ["d"]]);
+    assert.deepEqual(seen.join(" "), "a=1/1 b=2/2 c=1/3", "nothing after unsubscribing");
+    if (engine.remote) assert.deepEqual(other.flatMap((b) => b.entries.map((e) => e.id)), ["a", "b", "c", "d"]);
+    else assert.deepEqual(other.map((b) => b.entries.map((e) => e.id)), [["a", "b"], ["c"], ["d"]]);
   });
 
   test(`${name}: every field intact at the largest sizes allowed, across many entries`, async (t) => {

@@ -144,8 +144,41 @@ export class MemoryLog implements EventLog {
 
   async close(): Promise<void> {}
 
+  /**
+   * Appends entries another writer has already ordered and kept (the
+   * JetStream engine's stream), so none may be refused: an edit or deletion
+   * whose message is gone by its turn (two servers changing one message at
+   * once) still takes its number, with an empty body and no effect, and an
+   * edit of it reads `deleted` like any edit of a deleted message.
+   */
+  replay(entries: readonly LogEntry[]): Numbers[] {
+    const numbers: Numbers[] = [];
+    const stored: LogEntry[] = [];
+    for (const e of entries) {
+      let valid = true;
+      if (e.type !== "message") {
+        try {
+          this.checkChanges([e]);
+        } catch {
+          valid = false;
+        }
+      }
+      const s = valid ? e : { ...e, body: EMPTY };
+      const n = this.write(s);
+      this.ids.set(e.id, n.gseq);
+      if (s.type !== "message") {
+        if (valid) this.apply(s.type, this.gseqOf(s.channel, s.target), n.gseq);
+        else if (s.type === "edit") this.flag(n.gseq, DELETED);
+      }
+      numbers.push(n);
+      stored.push(s);
+    }
+    if (stored.length > 0) this.listeners.emit({ entries: stored, numbers });
+    return numbers;
+  }
+
   /** Throws unless every edit and deletion of a batch changes a committed message that is not deleted (by then). */
-  private checkChanges(entries: readonly LogEntry[]): void {
+  checkChanges(entries: readonly LogEntry[]): void {
     const deleting = new Set<number>();
     for (const e of entries) {
       if (e.type === "message") continue;
