@@ -17,8 +17,6 @@ import { isIpv6Endpoint } from "../../transport/endpoint.js";
 import { BlobStore } from "./blob-store.js";
 import { FilePort } from "./file-port.js";
 import { FileService, type FileDeps, type FileLimits } from "./file-service.js";
-import { ClusterBlobs } from "./cluster-blobs.js";
-import { ClusterOffers } from "./cluster-offers.js";
 import { Offers, type OfferStore } from "./offers.js";
 
 export type { FileEvent, FileLimits } from "./file-service.js";
@@ -60,8 +58,9 @@ export async function startFiles(
   onRefused?: (op: string, code: string) => void,
 ): Promise<Files> {
   const onError = deps.onError ?? ((s: string) => process.stderr.write(`${s}\n`));
-  const offers: OfferStore = o.cluster ? await ClusterOffers.open(o.cluster, onError) : new Offers(o.database);
-  const shared = o.cluster ? await ClusterBlobs.open(o.cluster).catch(async (err: unknown) => {
+  /* The cluster's engines are loaded only with a cluster: a single server's start does not grow. */
+  const offers: OfferStore = o.cluster ? await (await import("./cluster-offers.js")).ClusterOffers.open(o.cluster, onError) : new Offers(o.database);
+  const shared = o.cluster ? await (await import("./cluster-blobs.js")).ClusterBlobs.open(o.cluster).catch(async (err: unknown) => {
     await offers.close?.();
     throw err;
   }) : undefined;
