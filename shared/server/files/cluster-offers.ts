@@ -55,7 +55,7 @@ export class ClusterOffers implements OfferStore {
   private readonly waiting = new Set<{ revision: number; resolve: () => void }>();
   private readonly following: Promise<void>;
 
-  private constructor(private readonly kv: KV, private readonly watch: QueuedIterator<KvWatchEntry>, onError: (sentence: string) => void) {
+  private constructor(private readonly kv: KV, private readonly watch: QueuedIterator<KvWatchEntry>, private readonly onError: (sentence: string) => void) {
     this.following = (async () => {
       for await (const e of watch) this.apply(e);
     })().catch((err) => onError(`the file offers' watch stopped: ${String(err)}`));
@@ -135,8 +135,14 @@ export class ClusterOffers implements OfferStore {
     const m = OFFER_KEY.exec(e.key);
     if (m) {
       const n = Number(m[1]);
-      if (e.operation === "PUT") this.insert(e.json<OfferRecord>());
-      else this.byNumber.delete(n);
+      if (e.operation !== "PUT") this.byNumber.delete(n);
+      else {
+        try {
+          this.insert(e.json<OfferRecord>());
+        } catch (err) {
+          this.onError(`file offer ${n} in the cluster is not readable JSON, skipped (${(err as Error).message})`);
+        }
+      }
       /* A deleted offer's number is taken too. */
       this.highest = Math.max(this.highest, n);
     }
