@@ -33,6 +33,10 @@ export const NAMES = {
   slotsBucket: "chat_slots",
   /** A server answers a request here to stop when idle (`chat.server.<id>.stop`); the directory asks. */
   serverSubjectPrefix: "chat.server",
+  /** File offers by number, and the counter their numbers are claimed from (KV; shared/server/files/cluster-offers.ts). */
+  offersBucket: "chat_offers",
+  /** Files' bytes by their SHA-256 (object store; shared/server/files/cluster-blobs.ts). */
+  filesBucket: "chat_files",
 } as const;
 
 /** The cluster could not be reached or used: one sentence. */

@@ -231,7 +231,8 @@ export async function startChatServer(options: ServerOptions): Promise<ChatServe
   let files: Files | undefined;
   if (options.files && features.multiChannel) {
     try {
-      files = await startFiles(options.files, router.lastEndpoint ?? options.post, security, {
+      /* In a cluster, the offers and the files' bytes are the cluster's (files/cluster-offers.ts, files/cluster-blobs.ts). */
+      files = await startFiles({ ...options.files, cluster: options.cluster }, router.lastEndpoint ?? options.post, security, {
         userOf: (token, now) => accounts.userOf(token, now),
         account: (key) => accountStore.get(key)?.user,
         group: (key) => conversations.store.group(key),

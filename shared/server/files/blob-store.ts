@@ -8,6 +8,7 @@
  *   <dir>/blobs/3f2a9c1e...        complete files, named by their SHA-256
  *   <dir>/partial/<upload>.part    chunks written at their offsets
  *   <dir>/partial/<upload>.json    who, to whom, what, which chunks arrived
+ *   <dir>/partial/fetch-<random>.part  a file being fetched from the cluster (adopt)
  *
  * Every read and write is fs/promises (libuv's thread pool), so disk work
  * never stops the event loop that serves chat; hashing is createHash over
@@ -23,6 +24,8 @@ import { CHUNK_BYTES } from "../../protocol/limits.js";
 const SHA256 = /^[0-9a-f]{64}$/;
 /* A blob being deleted: <sha256>.deleting-<random>, left over only by a crash. */
 const DELETING = ".deleting-";
+/* A file being fetched from a cluster's object store: partial/fetch-<random>.part. */
+const FETCHING = "fetch-";
 
 export class BlobStore {
   private readonly blobs = new Set<string>();
@@ -40,6 +43,8 @@ export class BlobStore {
       if (SHA256.test(name)) this.blobs.add(name);
       else if (name.includes(DELETING)) rmSync(join(dir, "blobs", name), { force: true });
     }
+    /* A fetch a crash cut short (adopt): fetched again when needed. */
+    for (const name of readdirSync(join(dir, "partial"))) if (name.startsWith(FETCHING)) rmSync(join(dir, "partial", name), { force: true });
   }
 
   /** A store in a new temporary directory, removed by close() (a server without --store). */
@@ -103,6 +108,42 @@ export class BlobStore {
     if (size === 0) await writeFile(path, "", { flag: "a" });
     const hash = createHash("sha256");
     for await (const data of createReadStream(path, { highWaterMark: 64 * 1024 })) hash.update(data as Buffer);
+    if (hash.digest("hex") !== sha256) {
+      await rm(path, { force: true });
+      return false;
+    }
+    await rename(path, this.blobPath(sha256));
+    this.blobs.add(sha256);
+    return true;
+  }
+
+  /** Where a stored file's bytes are (to stream them elsewhere: a cluster's object store). */
+  pathOf(sha256: string): string {
+    return this.blobPath(sha256);
+  }
+
+  /**
+   * Stores a file that arrives as a stream of bytes (fetched from a
+   * cluster's object store), written as it comes, never whole in memory;
+   * true once it is a blob, false (nothing kept) when the bytes do not
+   * match `sha256`.
+   */
+  async adopt(sha256: string, bytes: AsyncIterable<Uint8Array>): Promise<boolean> {
+    if (this.blobs.has(sha256)) return true;
+    const path = join(this.dir, "partial", `${FETCHING}${randomBytes(8).toString("hex")}.part`);
+    const hash = createHash("sha256");
+    const file = await open(path, "w");
+    try {
+      for await (const data of bytes) {
+        hash.update(data);
+        await file.write(data);
+      }
+    } catch (err) {
+      await file.close();
+      await rm(path, { force: true });
+      throw err;
+    }
+    await file.close();
     if (hash.digest("hex") !== sha256) {
       await rm(path, { force: true });
       return false;

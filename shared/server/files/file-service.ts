@@ -15,6 +15,10 @@
  *   each by its size, whether or not its bytes are shared with another.
  * - Each request checks its token (a map lookup): a login that ends stops
  *   its transfers at the next chunk.
+ * - In a cluster (deps.shared, cluster-blobs.ts, and the offers in
+ *   cluster-offers.ts) the bytes of a completed upload are in the
+ *   cluster's object store before its offer is made; a download of a file
+ *   this server lacks fetches it first (once, however many ask at once).
  */
 import { createHash, randomBytes } from "node:crypto";
 import {
@@ -29,7 +33,8 @@ import type { Group } from "../conversations/store.js";
 import type { MessageEntry } from "../log/event-log.js";
 import { RateLimiter } from "../rate-limiter.js";
 import type { BlobStore } from "./blob-store.js";
-import { Offers, wireOffer, type OfferRecord, type TargetKind } from "./offers.js";
+import type { SharedBlobs } from "./cluster-blobs.js";
+import { wireOffer, type OfferRecord, type OfferStore, type TargetKind } from "./offers.js";
 import { missingRanges, Uploads, type Upload } from "./uploads.js";
 
 /** The limits of mc_server's file options. */
@@ -60,7 +65,9 @@ export interface FileEvent {
 /** What the service needs from the rest of the server. */
 export interface FileDeps {
   blobs: BlobStore;
-  offers: Offers;
+  offers: OfferStore;
+  /** In a cluster: the files every server can fetch (the local `blobs` being this server's copy). */
+  shared?: SharedBlobs | undefined;
   /** The account a token stands for; throws a Refusal (auth-failed) for a stale one. */
   userOf(token: string, now: number): string;
   /** An account's registered name by key, if it exists. */
@@ -84,6 +91,10 @@ export class FileService {
   private readonly finished = new Map<string, { key: string; offer: number; at: number }>();
   /** One upload's puts are written one after another (a chunk, then the completion). */
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Files being made into offers (sha256 -> how many): the sweep leaves their local bytes alone. */
+  private readonly pinned = new Map<string, number>();
+  /** Files being fetched from the cluster, by sha256: one fetch however many downloads wait for it. */
+  private readonly fetching = new Map<string, Promise<boolean>>();
 
   constructor(private readonly d: FileDeps, readonly limits: FileLimits) {
     this.uploads = new Uploads((id, json) => d.blobs.saveMeta(id, json), d.onError);
@@ -105,12 +116,12 @@ export class FileService {
       case "offer": return encodeControlAnswer(await this.offer(user, key, r, now));
       case "put": return encodeControlAnswer(await this.put(key, r, now));
       case "get": {
-        const o = this.readable(key, r.offer, now);
+        const o = await this.readable(key, r.offer, now);
         this.d.onEvent?.({ event: "file-download", ...eventOf(o), user });
         return encodeControlAnswer({ ...wireOffer(o), chunk: CHUNK_BYTES });
       }
       case "fetch": {
-        const o = this.readable(key, r.offer, now);
+        const o = await this.readable(key, r.offer, now);
         if (r.index >= chunkCount(o.size)) throw new Refusal("bad-field", `offer ${o.offer} has ${chunkCount(o.size)} chunks, numbered from 0`);
         const length = chunkLength(o.size, r.index);
         this.throttle(key, length, now);
@@ -120,7 +131,7 @@ export class FileService {
         });
         return encodeFetchAnswer({ offer: o.offer, index: r.index, sha256: sha256(bytes), bytes });
       }
-      case "files": return encodeControlAnswer(this.list(key, now));
+      case "files": return encodeControlAnswer(await this.list(key, now));
     }
   }
 
@@ -130,20 +141,35 @@ export class FileService {
    */
   async sweep(now: number): Promise<void> {
     const { offers, blobs } = this.d;
-    const live = new Set<string>();
+    const live = new Set<string>(this.pinned.keys());
+    const removals: Promise<void>[] = [];
     for (const o of [...offers.all()]) {
       if (o.expires > now) live.add(o.sha256);
-      else if (o.expires + this.limits.ttlMs <= now) offers.remove(o.offer);
+      else if (o.expires + this.limits.ttlMs <= now) removals.push(offers.remove(o.offer));
     }
     /* Decided now, in one turn: an offer made meanwhile sees the blob gone and uploads it again. */
     const doomed = blobs.list().filter((sha) => !live.has(sha));
-    const removals = doomed.map((sha) => blobs.remove(sha));
+    removals.push(...doomed.map((sha) => blobs.remove(sha)));
     for (const u of [...this.uploads.all()]) {
       if (u.touched + this.limits.ttlMs <= now) removals.push(this.drop(u));
     }
     for (const [id, f] of this.finished) if (f.at + this.limits.ttlMs <= now) this.finished.delete(id);
     this.limiter.prune(now);
     await Promise.all(removals);
+    if (this.d.shared) await this.sweepShared(now);
+  }
+
+  /**
+   * The cluster's copies of files no live offer refers to, decided on a
+   * copy of the offers caught up with the cluster's (settle): an offer made
+   * through another server a moment ago keeps its file. Objects younger
+   * than a TTL are kept: an upload's bytes are stored before its offer.
+   */
+  private async sweepShared(now: number): Promise<void> {
+    await this.d.offers.settle?.();
+    const live = new Set<string>(this.pinned.keys());
+    for (const o of this.d.offers.all()) if (o.expires > now) live.add(o.sha256);
+    await this.d.shared!.sweep(live, now, this.limits.ttlMs);
   }
 
   /** Writes the uploads' bookkeeping (the server is stopping). */
@@ -173,12 +199,13 @@ export class FileService {
       throw new Refusal("quota", `${r.name} (${formatBytes(r.size)}) would take your files past your quota of ${formatBytes(quota)} (${formatBytes(used)} in use): wait for your offers to expire`);
     }
     const fields = { key, user, to: target.to, toKey: target.toKey, name: r.name, size: r.size, sha256: r.sha256 };
-    if (this.d.blobs.has(r.sha256)) {
-      /* Stored once by its SHA-256: no chunk needed, whoever uploaded it. */
+    const stored = await this.pin(r.sha256, async () => {
+      /* Stored once by its SHA-256 (here, or in the cluster): no chunk needed, whoever uploaded it. */
+      if (!(await this.stored(r.sha256))) return undefined;
       if (upload) await this.drop(upload);
-      const o = await this.make(fields, target.kind, now);
-      return { upload: upload?.id ?? newUploadId(), chunk: CHUNK_BYTES, missing: [], offer: o.offer };
-    }
+      return this.make(fields, target.kind, now);
+    });
+    if (stored) return { upload: upload?.id ?? newUploadId(), chunk: CHUNK_BYTES, missing: [], offer: stored.offer };
     const u = upload ?? this.uploads.start({ ...fields, created: now, touched: now });
     u.touched = now;
     if (this.uploads.complete(u)) {
@@ -216,19 +243,57 @@ export class FileService {
 
   /** Every chunk arrived: the whole file is checked, becomes a blob, and the offer is made; bad-file starts it over. */
   private async finish(u: Upload, now: number): Promise<number> {
-    if (!(await this.d.blobs.complete(u.id, u.sha256, u.size))) {
-      this.uploads.restart(u, now);
-      throw new Refusal("bad-file", `${u.name} does not match its sha256 ${u.sha256.slice(0, 8)} once put together: every chunk is needed again`);
+    return this.pin(u.sha256, async () => {
+      /* Already a blob: a finish that failed at the cluster's store, tried again (or the same file uploaded meanwhile). */
+      if (!this.d.blobs.has(u.sha256) && !(await this.d.blobs.complete(u.id, u.sha256, u.size))) {
+        this.uploads.restart(u, now);
+        throw new Refusal("bad-file", `${u.name} does not match its sha256 ${u.sha256.slice(0, 8)} once put together: every chunk is needed again`);
+      }
+      /* In a cluster, kept by the cluster before the offer is made; if that fails the upload stays, complete, for the next put or offer. */
+      await this.d.shared?.put(u.sha256, this.d.blobs);
+      await this.drop(u);
+      const o = await this.make(u, this.kindOf(u.toKey), now);
+      this.finished.set(u.id, { key: u.key, offer: o.offer, at: now });
+      return o.offer;
+    });
+  }
+
+  /** Whether the file's bytes are kept already: here (then in the cluster's store too, made sure of), or in the cluster's store. */
+  private async stored(sha: string): Promise<boolean> {
+    if (this.d.blobs.has(sha)) {
+      await this.d.shared?.put(sha, this.d.blobs);
+      return true;
     }
-    await this.drop(u);
-    const o = await this.make(u, this.kindOf(u.toKey), now);
-    this.finished.set(u.id, { key: u.key, offer: o.offer, at: now });
-    return o.offer;
+    return (await this.d.shared?.has(sha)) ?? false;
+  }
+
+  /** Whether the file's bytes are here, fetched from the cluster's store when they are not. */
+  private async local(sha: string): Promise<boolean> {
+    if (this.d.blobs.has(sha)) return true;
+    if (!this.d.shared) return false;
+    let fetched = this.fetching.get(sha);
+    if (!fetched) {
+      fetched = this.d.shared.fetch(sha, this.d.blobs).finally(() => this.fetching.delete(sha));
+      this.fetching.set(sha, fetched);
+    }
+    return fetched;
+  }
+
+  /** Runs `job` with the file's local bytes kept from the sweep. */
+  private async pin<T>(sha: string, job: () => Promise<T>): Promise<T> {
+    this.pinned.set(sha, (this.pinned.get(sha) ?? 0) + 1);
+    try {
+      return await job();
+    } finally {
+      const n = this.pinned.get(sha)! - 1;
+      if (n === 0) this.pinned.delete(sha);
+      else this.pinned.set(sha, n);
+    }
   }
 
   /** Records an offer and tells its recipients: their inboxes, or the channel. */
   private async make(f: { key: string; user: string; to: string; toKey: string; name: string; size: number; sha256: string }, kind: TargetKind, now: number): Promise<OfferRecord> {
-    const o = this.d.offers.add({
+    const o = await this.d.offers.add({
       fromKey: f.key, from: f.user, to: f.to, toKey: f.toKey, kind, name: f.name, size: f.size, sha256: f.sha256,
       created: now, expires: now + this.limits.ttlMs,
     });
@@ -282,20 +347,31 @@ export class FileService {
   }
 
   /** Offer `n` for `key` to download; not-found when it may not (as if it never was) or it expired. */
-  private readable(key: string, n: number, now: number): OfferRecord {
-    const o = this.d.offers.get(n);
+  private async readable(key: string, n: number, now: number): Promise<OfferRecord> {
+    const o = this.d.offers.get(n) ?? (await this.settled()).get(n);
     if (!o || !this.mayRead(o, key)) throw new Refusal("not-found", noOffer(n));
-    if (o.expires <= now || !this.d.blobs.has(o.sha256)) throw new Refusal("not-found", `offer ${n} has expired`);
+    if (o.expires <= now || !(await this.local(o.sha256))) throw new Refusal("not-found", `offer ${n} has expired`);
     return o;
   }
 
-  private list(key: string, now: number): FilesAnswer {
+  private async list(key: string, now: number): Promise<FilesAnswer> {
     const files = [];
-    for (const o of [...this.d.offers.all()].reverse()) {
+    for (const o of [...(await this.settled()).all()].reverse()) {
       if (files.length >= FILES_LIST_MAX) break;
       if (o.expires > now && this.mayRead(o, key)) files.push(wireOffer(o));
     }
     return { files };
+  }
+
+  /**
+   * The offers, with every offer made before now in them (in a cluster, an
+   * offer acknowledged through another server a moment ago). When the
+   * cluster does not answer, the copy as it is: it misses at most the
+   * latest offers.
+   */
+  private async settled(): Promise<OfferStore> {
+    await this.d.offers.settle?.().catch(() => {});
+    return this.d.offers;
   }
 
   /** Counts `bytes` against the account's --file-rate; slow-down when over it. */

@@ -3,16 +3,21 @@
  * temporary directory), the offers (in the store file with --store), the
  * service, and the file port's ROUTER on the post port's address.
  * chat-server.ts starts one of these when it is given file options.
+ *
+ * With a cluster, the offers are the cluster's (cluster-offers.ts, not the
+ * store file's) and the bytes are shared through its object store
+ * (cluster-blobs.ts); the local directory is this server's copy.
  */
 import type Database from "better-sqlite3";
 import { Router } from "zeromq";
 import { MAX_FRAME_BYTES } from "../../protocol/limits.js";
 import { BindError, zmqErrorCode } from "../../errors.js";
+import type { Cluster } from "../../cluster/connection.js";
 import { isIpv6Endpoint } from "../../transport/endpoint.js";
 import { BlobStore } from "./blob-store.js";
 import { FilePort } from "./file-port.js";
 import { FileService, type FileDeps, type FileLimits } from "./file-service.js";
-import { Offers } from "./offers.js";
+import { Offers, type OfferStore } from "./offers.js";
 
 export type { FileEvent, FileLimits } from "./file-service.js";
 
@@ -24,6 +29,8 @@ export interface FileOptions {
   dir?: string | undefined;
   /** The store file's connection (--store): offers are kept there. */
   database?: Database.Database | undefined;
+  /** --cluster: offers and bytes shared by every server of the cluster (then `database` keeps no offers). */
+  cluster?: Cluster | undefined;
   limits: FileLimits;
 }
 
@@ -47,12 +54,18 @@ export async function startFiles(
   o: FileOptions,
   post: string,
   socketOptions: object,
-  deps: Omit<FileDeps, "blobs" | "offers">,
+  deps: Omit<FileDeps, "blobs" | "offers" | "shared">,
   onRefused?: (op: string, code: string) => void,
 ): Promise<Files> {
-  const blobs = o.dir === undefined ? BlobStore.temporary() : new BlobStore(o.dir);
-  const service = new FileService({ ...deps, blobs, offers: new Offers(o.database) }, o.limits);
   const onError = deps.onError ?? ((s: string) => process.stderr.write(`${s}\n`));
+  /* The cluster's engines are loaded only with a cluster: a single server's start does not grow. */
+  const offers: OfferStore = o.cluster ? await (await import("./cluster-offers.js")).ClusterOffers.open(o.cluster, onError) : new Offers(o.database);
+  const shared = o.cluster ? await (await import("./cluster-blobs.js")).ClusterBlobs.open(o.cluster).catch(async (err: unknown) => {
+    await offers.close?.();
+    throw err;
+  }) : undefined;
+  const blobs = o.dir === undefined ? BlobStore.temporary() : new BlobStore(o.dir);
+  const service = new FileService({ ...deps, blobs, offers, shared }, o.limits);
   await service.open();
   const endpoint = beside(post, o.port);
   const router = new Router({ linger: 0, sendTimeout: 0, maxMessageSize: MAX_FRAME_BYTES, ipv6: isIpv6Endpoint(endpoint), ...socketOptions });
@@ -61,13 +74,18 @@ export async function startFiles(
   } catch (err) {
     router.close();
     await blobs.close();
+    await offers.close?.();
     throw new BindError(endpoint, zmqErrorCode(err), { cause: err });
   }
   const port = new FilePort(router, service, onError, onRefused);
   const loop = port.serve().catch((err) => {
     if (!router.closed) onError(`file port loop stopped: ${String(err)}`);
   });
-  const sweep = () => service.sweep(Date.now()).catch((err) => onError(`file sweep failed: ${String(err)}`));
+  /* One sweep at a time: in a cluster one may take longer than the interval (NATS slow or failing over). */
+  let sweeping: Promise<void> | undefined;
+  const sweep = () => (sweeping ??= service.sweep(Date.now())
+    .catch((err) => onError(`file sweep failed: ${err instanceof Error ? err.message : String(err)}`))
+    .finally(() => (sweeping = undefined)));
   await sweep();
   /* Often enough for a short TTL to be kept to within a quarter of it; at most once a minute. */
   const timer = setInterval(sweep, Math.min(60_000, Math.max(250, o.limits.ttlMs / 4)));
@@ -82,8 +100,10 @@ export async function startFiles(
       if (!router.closed) router.close();
       await loop;
       await port.drain();
+      await sweeping;
       await service.close();
       await blobs.close();
+      await offers.close?.();
     },
   };
 }

@@ -1,5 +1,9 @@
 /**
- * File offers: numbered from 1 on this server, kept in memory and, with
+ * File offers: the OfferStore the file service reads and writes, and its
+ * single-server engine. In a cluster the engine is cluster-offers.ts (the
+ * cluster's KV bucket, numbers claimed cluster-wide).
+ *
+ * This engine numbers offers from 1 on this server, kept in memory and, with
  * --store, written through to the store file's `file_offers` table
  * (schema 6, log/migrations.ts) and loaded at start. The next number is
  * kept in the `meta` table, so a number is never given twice, even once
@@ -40,9 +44,26 @@ export function wireOffer(o: OfferRecord): FileOffer {
   };
 }
 
+/**
+ * Where offers are kept. Reads are synchronous (the service checks them
+ * on every request: a local copy in every engine); writes resolve once the
+ * offer is kept (in a cluster: replicated).
+ */
+export interface OfferStore {
+  /** Numbers and records a new offer; its number is never given to another. */
+  add(o: Omit<OfferRecord, "offer">): Promise<OfferRecord>;
+  get(offer: number): OfferRecord | undefined;
+  /** Every offer, by number, oldest first. */
+  all(): Iterable<OfferRecord>;
+  remove(offer: number): Promise<void>;
+  /** Resolves once this copy has every offer made (anywhere) before the call; the sweep's decisions wait for it. */
+  settle?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
 type Row = { id: number; from_key: string; from_user: string; to_name: string; to_key: string; kind: TargetKind; name: string; size: number; sha256: string; created: number; expires: number };
 
-export class Offers {
+export class Offers implements OfferStore {
   private readonly byNumber = new Map<number, OfferRecord>();
   private next = 1;
   private readonly sql: { insert: Database.Statement; remove: Database.Statement; next: Database.Statement } | undefined;
@@ -67,7 +88,7 @@ export class Offers {
   }
 
   /** Numbers and records a new offer. */
-  add(o: Omit<OfferRecord, "offer">): OfferRecord {
+  async add(o: Omit<OfferRecord, "offer">): Promise<OfferRecord> {
     const record: OfferRecord = { ...o, offer: this.next++ };
     this.sql?.insert.run(record);
     this.sql?.next.run(String(this.next));
@@ -84,7 +105,7 @@ export class Offers {
     return this.byNumber.values();
   }
 
-  remove(offer: number): void {
+  async remove(offer: number): Promise<void> {
     this.sql?.remove.run(offer);
     this.byNumber.delete(offer);
   }
