@@ -7,8 +7,8 @@
  * short --file-ttl the expired file is deleted from the cluster's object
  * store and B answers that the offer has expired.
  *
- * Accounts are registered on both servers: each server has its own
- * accounts until they are replicated (then one registration will do).
+ * Accounts are registered once, through A, and logged in through B as
+ * well: the accounts are the cluster's (replicated state).
  */
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
@@ -18,23 +18,23 @@ import { connectCluster, NAMES } from "../shared/cluster/connection.js";
 import { delay } from "../shared/delay.js";
 import { CHUNK_BYTES, RejectedError } from "../shared/protocol/index.js";
 import { natsCluster } from "../shared/testing/nats-cluster.js";
-import { PATIENCE_MS, startServer, type ServerProc } from "../shared/testing/processes.js";
-import { account } from "../shared/testing/private-client.js";
-import { dealer } from "../shared/testing/raw-client.js";
+import { PATIENCE_MS, startServer } from "../shared/testing/processes.js";
+import { account, PASSWORD } from "../shared/testing/private-client.js";
+import { answer, control, dealer } from "../shared/testing/raw-client.js";
 import { download, fileAnswer, fileDealer, sha256, upload } from "../shared/testing/file-client.js";
 
 const SERVER = "part4/mc_server.js";
 
-/** Two servers of one 3-node cluster, and kyle's and zoe's tokens on each. */
+/** Two servers of one 3-node cluster; kyle and zoe registered through A, and their logins through A and through B. */
 async function twoServers(t: TestContext, extra: string[] = []) {
   const nats = await natsCluster(t);
   const a = await startServer(t, SERVER, ["--cluster", nats.urls, ...extra]);
   const b = await startServer(t, SERVER, ["--cluster", nats.urls, ...extra]);
-  const tokens = async (s: ServerProc) => {
-    const d = dealer(t, s);
-    return { kyle: await account(d, "kyle"), zoe: await account(d, "zoe") };
-  };
-  const [onA, onB] = await Promise.all([tokens(a), tokens(b)]);
+  const da = dealer(t, a);
+  const onA = { kyle: await account(da, "kyle"), zoe: await account(da, "zoe") };
+  const db = dealer(t, b);
+  const login = async (user: string) => answer(await control(db, "login", { user, password: PASSWORD })).token as string;
+  const onB = { kyle: await login("kyle"), zoe: await login("zoe") };
   return { nats, a, b, onA, onB };
 }
 
