@@ -1,8 +1,8 @@
 /**
  * The directory (mc_directory) with real processes: a 3-node NATS cluster
  * on loopback, chat servers the directory launches itself, and clients
- * started with --directory. A full server sends the next user to a new
- * one; an idle server is asked to stop and exits; a client whose server is
+ * started with --directory. A full server (the default 10 users) sends the
+ * 11th user to a new one; an idle server is asked to stop and exits; a client whose server is
  * killed moves to another and its lines arrive once each, in order; and
  * the errors a person meets are one sentence each.
  * Every wait is for an output line or an exit; PATIENCE_MS only bounds hangs.
@@ -14,6 +14,7 @@ import { startDirectory, DIRECTORY } from "../shared/testing/directory.js";
 import { run, runToExit, PATIENCE_MS, type Proc } from "../shared/testing/processes.js";
 import { CLIENT, messages } from "../shared/testing/chat.js";
 import { freePort } from "../shared/cluster/nats-nodes.js";
+import { askDirectory } from "../shared/client/directory.js";
 
 /** A client of the directory, with a generous --give-up (outages are what is under test). */
 const viaDirectory = (t: Parameters<typeof run>[0], address: string, channel: string, name: string) =>
@@ -24,18 +25,22 @@ async function connectedTo(c: Proc): Promise<string> {
   return (await c.line(/^connected to (tcp:\/\/[\d.]+:\d+) as /, "err"))[1]!;
 }
 
-test("with 2 users per server the third user is sent to a server the directory launched; stopping the directory stops them", async (t) => {
+test("with the default 10 users per server the 11th user is sent to a server the directory launched; stopping the directory stops them", async (t) => {
   const nats = await natsCluster(t);
-  const dir = await startDirectory(t, nats.urls, ["--users-per-server", "2"]);
+  const dir = await startDirectory(t, nats.urls);
+  assert.match(dir.out[0]!, /, 10 users per server$/);
   const ann = viaDirectory(t, dir.address, "dev", "ann");
   const first = await connectedTo(ann);
-  const bob = viaDirectory(t, dir.address, "dev", "bob");
-  assert.equal(await connectedTo(bob), first, "the second user fits on the first server");
+  // Users 2 to 10 ask as a client does first (the assign request); their slots stay claimed for 30 s.
+  for (let i = 2; i <= 10; i++) {
+    const given = await askDirectory(`tcp://${dir.address}`, `user${i}`);
+    assert.equal(given.pub, first, `user ${i} fits on the first server`);
+  }
   const cy = viaDirectory(t, dir.address, "dev", "cy");
-  const third = await connectedTo(cy);
-  assert.notEqual(third, first, "the third user is on another server");
+  const eleventh = await connectedTo(cy);
+  assert.notEqual(eleventh, first, "the 11th user is on another server");
   assert.equal(dir.launches(), 2, dir.out.join("\n"));
-  assert.ok(dir.serverPid(third) !== undefined, `the directory says it launched ${third}`);
+  assert.ok(dir.serverPid(eleventh) !== undefined, `the directory says it launched ${eleventh}`);
   assert.match(dir.out.find((l) => l.startsWith("launching a chat server "))!, /^launching a chat server \(pid \d+\): node \S+\/part4\/mc_server\.js 127\.0\.0\.1 0 0 --cluster nats:\/\//);
   // Stopping the directory stops the servers it launched.
   dir.kill("SIGTERM");
