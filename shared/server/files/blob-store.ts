@@ -108,7 +108,12 @@ export class BlobStore {
     if (size === 0) await writeFile(path, "", { flag: "a" });
     const hash = createHash("sha256");
     for await (const data of createReadStream(path, { highWaterMark: 64 * 1024 })) hash.update(data as Buffer);
-    if (hash.digest("hex") !== sha256) {
+    return this.keepIfMatching(path, hash.digest("hex"), sha256);
+  }
+
+  /** Makes the file at `path` the blob `sha256` when its digest matches; removes it (false) when not. */
+  private async keepIfMatching(path: string, digest: string, sha256: string): Promise<boolean> {
+    if (digest !== sha256) {
       await rm(path, { force: true });
       return false;
     }
@@ -144,13 +149,7 @@ export class BlobStore {
       throw err;
     }
     await file.close();
-    if (hash.digest("hex") !== sha256) {
-      await rm(path, { force: true });
-      return false;
-    }
-    await rename(path, this.blobPath(sha256));
-    this.blobs.add(sha256);
-    return true;
+    return this.keepIfMatching(path, hash.digest("hex"), sha256);
   }
 
   /** Deletes an upload's part file and bookkeeping. */
