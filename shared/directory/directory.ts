@@ -71,8 +71,25 @@ export async function startDirectory(o: DirectoryOptions): Promise<Directory> {
   /* Below the client's patience (shared/client/directory.ts), so that it hears why. */
   const launchMs = o.launchMs ?? 15_000;
 
+  /*
+   * This directory's claims go one at a time. KV create of a key that never
+   * held a value is checked by the stream ("expected last sequence 0"); a
+   * freed slot's key holds a delete marker, and create then becomes an
+   * update at the marker's revision, which nats-server 2.9 checks against
+   * applied state only: two such updates in flight at once can both
+   * succeed. One claim at a time keeps this directory from racing itself;
+   * two directories claiming the same freed slot in the same instant remain
+   * possible (README, Directory).
+   */
+  let claiming: Promise<unknown> = Promise.resolve();
+  const claim = (user: string, avoid: string | undefined): Promise<ServerRecord | undefined> => {
+    const next = claiming.then(() => claimNow(user, avoid));
+    claiming = next.catch(() => {});
+    return next;
+  };
+
   /** Claims a free slot of a live server for `user`; undefined when none has room. */
-  const claim = async (user: string, avoid: string | undefined): Promise<ServerRecord | undefined> => {
+  const claimNow = async (user: string, avoid: string | undefined): Promise<ServerRecord | undefined> => {
     const now = Date.now();
     for (const s of table.live(now)) {
       if (s.id === avoid) continue;
