@@ -7,7 +7,6 @@ import { onShutdown, runCli } from "../cli.js";
 import { endpointArg, positional } from "../args.js";
 import type { PartFeatures } from "../parts.js";
 import { startChatServer, type ChatServer, type ServerOptions } from "./chat-server.js";
-import { joinRegistry } from "./cluster/join.js";
 import { curveOption, serverExtras, serverOptions, type ServerExtraArgs } from "./server-cli.js";
 
 export interface ServerCommand {
@@ -65,7 +64,8 @@ export async function serve(name: string, options: ServerOptions, note = "", aft
     await server.close();
     process.stdout.write(`stopped after recording ${server.log.gseq} messages\n`);
   };
-  if (options.cluster) stop = await joinRegistry(server, options.cluster, stop);
+  /* Loaded only with a cluster: a single server never loads NATS. */
+  if (options.cluster) stop = await (await import("./cluster/join.js")).joinRegistry(server, options.cluster, stop);
   const stopped = new Promise<void>((resolve) => onShutdown(() => stop().then(resolve)));
   // Only now: whoever reads this line may send SIGINT at once, and must find the handler in place.
   process.stdout.write(`${name} listening: ${where}${note} (Ctrl-C to stop)\n${after?.(server) ?? ""}`);
