@@ -132,9 +132,11 @@ test("editing a line that wraps onto several rows, and narrowing the window, lea
   assert.ok(amy.vt.transcript.join("").includes("as amy in #dev; /help lists the commands"), `the lines above are intact:\n${amy.vt.transcript.join("\n")}`);
   // A message after the resize goes above the prompt: the screen is in order throughout.
   assert.equal((await runToExit(t, CLIENT, ["127.0.0.1", server.postPort, server.pubPort, "dev", "bob", "--history", "0"], "hi\n")).code, 0);
-  await amy.until("bob's message", (vt) => vt.transcript.some((l) => /bob: hi$/.test(l)) && vt.transcript.slice(-4).join("") === `[#dev] X${text}${more}`);
+  /* The prompt is redrawn in more than one write: wait for the last of it (the cursor back at the text's end), then check. */
+  await amy.until("bob's message, and the prompt with the cursor at its end", (vt) => vt.transcript.some((l) => /bob: hi$/.test(l)) &&
+    vt.transcript.slice(-4).join("") === `[#dev] X${text}${more}` &&
+    vt.cursor.x === vt.cursorRow.length && vt.cursor.y === vt.screen.findLastIndex((l) => l !== ""));
   assert.equal(PROMPT_ROWS(amy.vt), 1, `one prompt:\n${amy.vt.transcript.join("\n")}`);
-  assert.deepEqual(amy.vt.cursor, { x: amy.vt.cursorRow.length, y: amy.vt.screen.findLastIndex((l) => l !== "") });
   amy.type("\x03");
   assert.equal(await amy.exit, 0);
 });
