@@ -22,6 +22,7 @@ import { startServer, startWorker, type Server, type Worker } from "./lib/childr
 import { figure, type Figure } from "./lib/report.js";
 import { percentiles, sleep, type Percentiles } from "./lib/stats.js";
 import type { Delivery } from "./clients/subscribers.js";
+import { warmUntil } from "./fanout.js";
 import type { PipelinedResult } from "./clients/pipelined.js";
 
 export interface ClusterBenchOptions {
@@ -120,16 +121,8 @@ async function throughput(running: Server[], workers: Worker[], o: ClusterBenchO
 async function delivery(running: Server[], poster: Worker, subscriber: Worker, messages: number): Promise<{ delivered: number; lost: number }> {
   const first = running[0]!;
   const last = running[running.length - 1]!;
-  let ready = false;
-  const subscribed = subscriber.call("subscribe", { pub: last.pub, channel: "delivery", hwm: messages * 2 }, 30_000);
-  void subscribed.then(() => (ready = true), () => {});
   /* Warm posts through the first server until the last one's subscriber hears one: the path is open end to end. */
-  for (let i = 0; !ready; i++) {
-    if (i > 1000) throw new Error("cluster bench: the subscriber never heard the warm-up posts");
-    await poster.call("warm", { endpoint: first.post });
-    await sleep(20);
-  }
-  await subscribed;
+  await warmUntil(poster, first.post, subscriber.call("subscribe", { pub: last.pub, channel: "delivery", hwm: messages * 2 }, 30_000));
   const collecting = subscriber.call<Delivery>("collect", { expect: messages, idleMs: 5000 }, 300_000);
   const posted = await poster.call<PipelinedResult>("pipelined", { endpoint: first.post, count: messages, window: 100, channel: "delivery" }, 300_000);
   const got = await collecting;

@@ -94,18 +94,24 @@ export async function fanout(o: FanoutOptions): Promise<{ figures: Figure[]; det
   return { figures, details: runs };
 }
 
-/** One measured delivery of `o.messages` posts from `poster` through `server` to every worker in `subs`. */
-export async function once(server: Server, poster: Worker, subs: Worker[], o: Omit<FanoutOptions, "subscribers">): Promise<Run> {
+/**
+ * Posts to the warm channel through `post` until `subscribed` resolves (every
+ * subscriber has heard a warm post): all subscriptions are then active.
+ */
+export async function warmUntil(poster: Worker, post: string, subscribed: Promise<unknown>): Promise<void> {
   let ready = false;
-  const readies = Promise.all(subs.map((w) => w.call("subscribe", { pub: server.pub, channel: "bench", hwm: o.highWaterMark }, 30_000)));
-  void readies.then(() => (ready = true), () => {});
-  /* Post to the warm channel until every subscriber has heard it: all subscriptions are then active. */
+  void subscribed.then(() => (ready = true), () => {});
   for (let i = 0; !ready; i++) {
-    if (i > 1000) throw new Error("fan-out: the subscribers never heard the warm-up posts");
-    await poster.call("warm", { endpoint: server.post });
+    if (i > 1000) throw new Error("the subscribers never heard the warm-up posts");
+    await poster.call("warm", { endpoint: post });
     await sleep(20);
   }
-  await readies;
+  await subscribed;
+}
+
+/** One measured delivery of `o.messages` posts from `poster` through `server` to every worker in `subs`. */
+export async function once(server: Server, poster: Worker, subs: Worker[], o: Omit<FanoutOptions, "subscribers">): Promise<Run> {
+  await warmUntil(poster, server.post, Promise.all(subs.map((w) => w.call("subscribe", { pub: server.pub, channel: "bench", hwm: o.highWaterMark }, 30_000))));
   const cpu = () => [server.pid, poster.pid, ...subs.map((w) => w.pid)].map(cpuSeconds);
   const cpu0 = cpu();
   const collecting = subs.map((w) => w.call<Delivery>("collect", { expect: o.messages, idleMs: 3000 }, 180_000));
