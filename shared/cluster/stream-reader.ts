@@ -19,8 +19,14 @@
  *   its heartbeats stop (two missed) or the client hears consumer not
  *   found / deleted / no responders; the consumer is stopped and a new one
  *   made from the last applied sequence + 1, 250 ms later;
- * - a consumer that stalls without saying so: a `waitFor` that sees no
- *   progress for `stallMs` stops it the same way;
+ * - a consumer that stalls without saying so: when the connection's node
+ *   was killed, the client stops the consumer's heartbeat check on the
+ *   disconnect and may never restart it, and a consumer whose stream lost
+ *   its leader can go quiet (both seen in the leader-kill test). So a
+ *   watchdog looks every `stallMs`: a follower that applied nothing while
+ *   something is waiting, or while the stream's last sequence is ahead of
+ *   it, stops its consumer the same way. An idle follower costs one stream
+ *   info request per `stallMs`;
  * - a new consumer overlapping what was applied: a message at or before the
  *   last applied sequence is skipped, so none is applied twice;
  * - a gap in the sequences (a purged stream), or a message `decode` refuses:
@@ -119,6 +125,11 @@ export class StreamFollower<T> {
   private closed: Error | undefined;
   /** Set when the stream cannot be applied on (a gap, a message decode refuses): why. */
   private broken: ClusterError | undefined;
+  /** Every `stallMs`: restarts a consumer that applied nothing while there is more to apply. */
+  private watchdog: NodeJS.Timeout | undefined;
+  /** `applied` at the watchdog's last look, and whether a look is still asking JetStream. */
+  private seen = 0;
+  private looking = false;
 
   constructor(private readonly cluster: Cluster, private readonly o: FollowOptions<T>) {
     this.stream = o.stream;
@@ -127,31 +138,23 @@ export class StreamFollower<T> {
   /** Starts applying from message 1 (startFollowing calls it). */
   start(): void {
     this.following = this.follow();
+    this.watchdog = setInterval(() => void this.look(), this.o.stallMs);
+    this.watchdog.unref();
   }
 
-  /** Resolves once stream message `seq` is applied; a wait without progress recreates the consumer (its node may be gone). */
+  /** Resolves once stream message `seq` is applied (the watchdog restarts a consumer that stalls meanwhile). */
   waitFor(seq: number): Promise<void> {
     if (this.applied >= seq) return Promise.resolve();
     if (this.broken) return Promise.reject(this.broken);
     if (this.closed) return Promise.reject(this.closed);
-    return new Promise<void>((resolve, reject) => {
-      let seen = this.applied;
-      const timer = setInterval(() => {
-        if (this.applied === seen) this.messages?.stop();
-        seen = this.applied;
-      }, this.o.stallMs);
-      const done = (f: () => void) => () => {
-        clearInterval(timer);
-        f();
-      };
-      this.waiters.push({ seq, resolve: done(resolve), reject: (err) => done(() => reject(err))() });
-    });
+    return new Promise<void>((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
   }
 
   /** Stops following; every wait still open is rejected with `err`. */
   async close(err: Error): Promise<void> {
     if (this.closed) return;
     this.closed = err;
+    clearInterval(this.watchdog);
     this.messages?.stop();
     await this.following;
     this.settleWaiters(err);
@@ -196,6 +199,29 @@ export class StreamFollower<T> {
         consumer?.delete().catch(() => {});
       }
       if (!this.closed && !this.broken) await delay(250);
+    }
+  }
+
+  /**
+   * The watchdog's look: nothing applied since the last one, and a wait
+   * open or the stream ahead of this follower, means the consumer stalled;
+   * stopping it makes follow() recreate it. A stream info that fails (no
+   * leader yet) decides nothing: the next look asks again.
+   */
+  private async look(): Promise<void> {
+    if (this.looking || this.closed || this.broken) return;
+    if (this.applied !== this.seen) {
+      this.seen = this.applied;
+      return;
+    }
+    this.looking = true;
+    try {
+      const behind = this.waiters.length > 0 || (await this.cluster.jsm.streams.info(this.stream)).state.last_seq > this.applied;
+      if (behind && this.applied === this.seen) this.messages?.stop();
+    } catch {
+      /* JetStream did not answer: the next look asks again */
+    } finally {
+      this.looking = false;
     }
   }
 
