@@ -10,16 +10,19 @@
  * (settle): as long as they make progress, and no longer than --give-up
  * after the last progress of any of them. Ctrl-C stops them at once;
  * what arrived stays for the same command to continue.
+ *
+ * The file machinery (file-link.ts, upload.ts, download.ts and their
+ * chunks, part files and windows) is imported with the first transfer or
+ * listing: most runs send no file, and a client's start loads only what
+ * it needs (issue 16).
  */
 import { ClosedError, isChatError, type HandshakeError } from "../errors.js";
 import type { FileOffer } from "../protocol/index.js";
 import { RejectedError } from "../protocol/errors.js";
 import type { CurveClientKeys } from "../transport/curve.js";
-import { download } from "./files/download.js";
-import { FileLink } from "./files/file-link.js";
+import type { FileLink } from "./files/file-link.js";
 import type { ProgressReport } from "./files/progress.js";
 import { StalledError } from "./files/transfer-errors.js";
-import { upload } from "./files/upload.js";
 import { progressRow, resumingLine, savedLine, sentLine, shownName } from "./ui/transfer-lines.js";
 import type { Screen } from "./ui/screen-types.js";
 
@@ -67,6 +70,7 @@ export class Transfers {
   send(to: string, path: string): void {
     const label = `${shownName(path.split("/").pop() ?? path)} to ${to}`;
     this.start(async (link, r) => {
+      const { upload } = await import("./files/upload.js");
       const up = await upload({
         ops: link, path, to, signal: r.abort.signal,
         onHashed: (h) => this.sending.add(`${to} ${h.sha256}`.toLowerCase()),
@@ -85,6 +89,7 @@ export class Transfers {
     if (this.running.has(`get ${offer}`)) return this.o.screen.warning(`offer ${offer} is being fetched already`);
     let label = `offer ${offer}`;
     this.start(async (link, r) => {
+      const { download } = await import("./files/download.js");
       const got = await download({
         ops: link, offer, dir, signal: r.abort.signal,
         onStart: (s) => {
@@ -192,6 +197,8 @@ export class Transfers {
       this.o.screen.warning("this server has no file port: it does not take files (or has not answered yet)");
       return undefined;
     }
+    const { FileLink } = await import("./files/file-link.js");
+    if (this.link) return this.link;
     this.link = new FileLink({ endpoint, curve: this.o.curve, token: this.o.token, onFailure: this.o.onFailure });
     return this.link;
   }
