@@ -40,7 +40,7 @@ import { awayLine, showInboxItem } from "./ui/inbox-lines.js";
 import { sendToQuery } from "./commands/conversations.js";
 import { presentLine, showNotice } from "./ui/notices.js";
 import { openScreen } from "./ui/open-screen.js";
-import { createStyle } from "./ui/paint.js";
+import { loadStyle } from "./ui/paint.js";
 
 /** A chat client's settings, from its command line. */
 export interface ChatClientOptions {
@@ -77,7 +77,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   const available = commandsFor(o.features);
   const known = new Known(o.user, o.channel);
   const screen = await openScreen({
-    input: o.input ?? process.stdin, output: o.output ?? process.stdout, errors, interactive: o.interactive, style: createStyle(o.color), bell: o.bell ?? true,
+    input: o.input ?? process.stdin, output: o.output ?? process.stdout, errors, interactive: o.interactive, style: await loadStyle(o.color), bell: o.bell ?? true,
     completer: (line) => complete(line, known.completions(), available),
     onInterrupt: () => quit(),
   });

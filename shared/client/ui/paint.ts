@@ -9,8 +9,11 @@
  * --no-color decides; else FORCE_COLOR forces it (FORCE_COLOR=0 forbids it);
  * else never with NO_COLOR set (chalk does not read it), with TERM=dumb, or
  * when the client is not talking to a terminal.
+ *
+ * chalk is imported only when there is colour to paint (loadStyle): a
+ * piped run's start does without it (issue 16).
  */
-import { Chalk, type ChalkInstance, type ForegroundColorName } from "chalk";
+import type { ChalkInstance, ForegroundColorName } from "chalk";
 import { plainLine, type LineParts } from "./format.js";
 
 /** The paint every part of the screen uses; without colour each function returns its text unchanged. */
@@ -63,11 +66,23 @@ export function nameColorIndex(user: string): number {
   return h % PALETTE.length;
 }
 
-/** The style for a screen, with or without colour. */
-export function createStyle(color: boolean): Style {
-  const chalk = new Chalk({ level: color ? 1 : 0 });
+/**
+ * What chalk at level 0 does, without chalk: every chain of styles returns
+ * its text unchanged (several arguments joined with spaces).
+ */
+export const PLAIN_CHALK: ChalkInstance = new Proxy((...text: unknown[]) => (text.length === 1 ? String(text[0]) : text.join(" ")), {
+  get: (_target, key) => (key === "level" ? 0 : key === "then" ? undefined : PLAIN_CHALK),
+}) as unknown as ChalkInstance;
+
+/** The style for a screen, with or without colour; chalk is loaded only for colour. */
+export async function loadStyle(color: boolean): Promise<Style> {
+  return styleWith(color ? new (await import("chalk")).Chalk({ level: 1 }) : PLAIN_CHALK);
+}
+
+/** The style that paints with `chalk` (PLAIN_CHALK: no colour). */
+export function styleWith(chalk: ChalkInstance): Style {
   return {
-    color,
+    color: chalk.level > 0,
     chalk,
     name: (user) => chalk[PALETTE[nameColorIndex(user)]!](user),
     notice: (text) => chalk.dim(`-!- ${text}`),

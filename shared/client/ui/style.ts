@@ -6,13 +6,18 @@
  * is dimmed. What a piped run needs too (colour or not, the palette, the
  * marks, piped lines) is in paint.ts, re-exported here.
  */
-import type { ChalkInstance } from "chalk";
+import { Chalk, type ChalkInstance } from "chalk";
 import stringWidth from "string-width";
 import wrapAnsi from "wrap-ansi";
 import { linePrefix, markedBody, recipient, type LineParts, type MessageFlags, type Span } from "./format.js";
-import { FREE_MARK, MENTION_MARK, OWN_MARK, type Style } from "./paint.js";
+import { FREE_MARK, MENTION_MARK, OWN_MARK, PLAIN_CHALK, styleWith, type Style } from "./paint.js";
 
 export * from "./paint.js";
+
+/** The style for a screen, with or without colour, at once (paint.ts's loadStyle imports chalk only for colour). */
+export function createStyle(color: boolean): Style {
+  return styleWith(color ? new Chalk({ level: 1 }) : PLAIN_CHALK);
+}
 
 /** Narrower than this, the text of a message no longer hangs under itself but wraps at column 0. */
 const MIN_TEXT_COLUMNS = 20;
