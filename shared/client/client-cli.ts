@@ -1,14 +1,15 @@
 /**
  * The options the interactive clients of parts 3 and 4 share, and the step
- * from parsed arguments to a running client.
+ * from parsed arguments to a running client. The client itself (chat-client.ts
+ * and all it imports) and the directory's are imported once the arguments
+ * are good: --help and a usage error load neither (issue 16).
  */
 import type { Argv } from "yargs";
 import { endpointArg, userArg, serverKeyArg, serverKeyOption } from "../args.js";
 import { UsageError } from "../errors.js";
 import type { PartFeatures } from "../parts.js";
 import { accountArg, accountOptions, type AccountArgs } from "./account-args.js";
-import { runChatClient, type ChatClientOptions } from "./chat-client.js";
-import { askDirectory } from "./directory.js";
+import type { ChatClientOptions } from "./chat-client.js";
 import { defaultDownloads, expandPath } from "./files/paths.js";
 import { useColor } from "./ui/paint.js";
 
@@ -77,11 +78,13 @@ export async function startClient(a: ClientArgs, channel: string, features: Part
   };
   if (directory !== undefined) {
     /* Asked once the arguments are known to be good: the server it names is then used as if given by <ip> and ports. */
+    const { askDirectory } = await import("./directory.js");
     const assignment = await askDirectory(directory, options.user);
     options.directory = { endpoint: directory, assignment };
     options.post = assignment.post;
     options.pub = assignment.pub;
   }
+  const { runChatClient } = await import("./chat-client.js");
   return runChatClient(options);
 }
 
