@@ -4,9 +4,18 @@
  */
 import { DateTime } from "luxon";
 
-/** Now, as the wire wants it: 2026-01-31T22:00:00.000-06:00. */
-export function nowIso(): string {
-  return DateTime.now().toISO({ includeOffset: true, suppressMilliseconds: false })!;
+/**
+ * Now, as the wire wants it: 2026-01-31T22:00:00.000-06:00, what luxon's
+ * `DateTime.now().toISO()` gives, read from a Date: luxon's first DateTime
+ * sets up Intl for the system locale (about 20 ms of CPU, issue 16), which
+ * every client paid at its hello whether or not it showed a time.
+ */
+export function nowIso(now = new Date()): string {
+  const offset = -now.getTimezoneOffset();
+  const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+  const date = `${pad(now.getFullYear(), 4)}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  const time = `${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}.${pad(now.getMilliseconds(), 3)}`;
+  return `${date}T${time}${offset < 0 ? "-" : "+"}${pad(Math.trunc(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
 }
 
 /**
