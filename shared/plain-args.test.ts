@@ -92,4 +92,7 @@ test("a definition with anything the recorder does not replay goes to yargs: the
   assert.equal(plainArgs(["a"], (y) => y.command("$0 [a]", "", (c) => c)), undefined, "an optional positional");
   assert.equal(plainArgs(["a"], (y) => y.command("$0 <a>", "", (c) => positional(c, "a", "a").check(() => true))), undefined, "a check");
   assert.equal(plainArgs([], (y) => y.option("port", { type: "string", default: "5550" })), undefined, "no command");
+  assert.equal(plainArgs(["a"], () => {
+    throw new Error("needs more of yargs than a recorder");
+  }), undefined, "a definition the recorder cannot replay");
 });
