@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { once } from "./fanout.js";
 import { ROOT, startServer, startWorker } from "./lib/children.js";
 import { figure, type Figure } from "./lib/report.js";
+import { cpuSeconds } from "./lib/proc-stats.js";
 import { ALL } from "../shared/protocol/limits.js";
 
 const SENDERS = 8;
@@ -29,6 +30,8 @@ interface ChatBurst {
   duplicates: number;
   outOfOrder: number;
   senderExitCodes: (number | null)[];
+  /** CPU seconds (user + system, sampled from /proc every 20 ms until each exits): the busiest costs. */
+  cpu: { senders: number[]; watcher: number; server: number };
 }
 
 export async function burst(): Promise<{ figures: Figure[]; details: object }> {
@@ -47,10 +50,18 @@ export async function burst(): Promise<{ figures: Figure[]; details: object }> {
   return {
     figures: [
       figure({ section, name: "messages shown by the ALL subscriber, per second", unit: "msgs/s", chat: chat.shown / chat.seconds, bare: bare.total }),
+      figure({ section, name: "CPU of a sender, median (2,000 posts; 4,000 lines of its channel printed)", unit: "ms", chat: median(chat.cpu.senders) * 1000, bare: null }),
+      figure({ section, name: "CPU of the ALL client (16,000 lines printed)", unit: "ms", chat: chat.cpu.watcher * 1000, bare: null }),
+      figure({ section, name: "CPU of the server", unit: "ms", chat: chat.cpu.server * 1000, bare: null }),
       figure({ section, name: "missing, repeated or out of order", unit: "count", chat: total - chat.shown + chat.duplicates + chat.outOfOrder, bare: bare.lost + bare.gaps }, { atMost: 0, on: "chat" }),
     ],
     details: { chat, bare },
   };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
 async function chatBurst(): Promise<ChatBurst> {
@@ -89,6 +100,18 @@ async function chatBurst(): Promise<ChatBurst> {
       }
       if (shown >= SENDERS * LINES) resolve();
     }));
+    /* A sender's /proc entry goes with its exit: the last sample stands (at most 20 ms short). */
+    const cpu = new Map<number, number>();
+    const sample = () => {
+      for (const pid of [server.pid, ...children.map((c) => c.pid!)]) {
+        try {
+          cpu.set(pid, cpuSeconds(pid));
+        } catch {
+          /* exited */
+        }
+      }
+    };
+    const sampler = setInterval(sample, 20);
     const t0 = performance.now();
     const senders = Array.from({ length: SENDERS }, (_, i) => {
       const c = client(`c${i % 4}`, `s${i}`);
@@ -102,7 +125,13 @@ async function chatBurst(): Promise<ChatBurst> {
     await Promise.race([all, timeout]);
     const seconds = (performance.now() - t0) / 1000;
     const senderExitCodes = await Promise.all(senders);
-    return { seconds, shown, duplicates, outOfOrder, senderExitCodes };
+    sample();
+    clearInterval(sampler);
+    const of = (pid: number) => Math.round((cpu.get(pid) ?? NaN) * 100) / 100;
+    return {
+      seconds, shown, duplicates, outOfOrder, senderExitCodes,
+      cpu: { senders: children.slice(1).map((c) => of(c.pid!)), watcher: of(watcher.pid!), server: of(server.pid) },
+    };
   } finally {
     for (const c of children) c.kill("SIGKILL");
     await server.stop();

@@ -97,7 +97,22 @@ export type Span = readonly [number, number];
  */
 export function mentionSpans(body: string, user: string): Span[] {
   if (user === "") return [];
-  const escaped = user.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const re = new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, "giu");
+  const re = mentionPattern(user);
+  /* Most lines name nobody: one test, no iterator or array for them (matchAll starts where test left lastIndex). */
+  re.lastIndex = 0;
+  const any = re.test(body);
+  re.lastIndex = 0;
+  if (!any) return [];
   return [...body.matchAll(re)].map((m) => [m.index, m.index + m[0].length] as const);
+}
+
+/* The reader's name changes rarely (a login): its pattern is built once, not per message. */
+let mentioned: { user: string; re: RegExp } | undefined;
+
+function mentionPattern(user: string): RegExp {
+  if (mentioned?.user !== user) {
+    const escaped = user.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    mentioned = { user, re: new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, "giu") };
+  }
+  return mentioned.re;
 }
