@@ -1,23 +1,27 @@
 /**
  * The traffic every benchmark sends: real mchat/1 post requests (see the
- * header of shared/protocol/index.ts) with 100-byte bodies, ids in the interactive
- * client's "<session>-<n>" form and the current time, built per post the
- * way a client would.
+ * header of shared/protocol/index.ts) in the compact form the interactive
+ * client sends to a server that takes it (["post2", meta, body]), with
+ * 100-byte bodies, ids in the client's "<session>-<n>" form and the current
+ * time, built per post the way a client would. The baselines parse the same
+ * frames.
  */
 import { randomBytes } from "node:crypto";
+import { encodeCompactPost } from "../../shared/protocol/index.js";
 
 /** 100 bytes of printable text. */
 export const BODY = Buffer.from("The quick brown fox jumps over the lazy dog; pack my box with five dozen liquor jugs. 0123456789abcd");
 const USER = "bench";
 
-/** Makes the 7 frames of successive posts from one client. */
+/** Makes the 3 frames of successive posts from one client. */
 export function postMaker(channel: string | ((n: number) => string)): () => (string | Buffer)[] {
   const session = randomBytes(4).toString("hex");
   let n = 0;
   return () => {
     n++;
     const c = typeof channel === "string" ? channel : channel(n);
-    return ["post", `${session}-${n}`, c, USER, new Date().toISOString(), "say", BODY];
+    const [op, meta] = encodeCompactPost({ id: `${session}-${n}`, channel: c, user: USER, time: new Date().toISOString(), kind: "say", body: "" });
+    return [op!, meta!, BODY];
   };
 }
 

@@ -6,6 +6,9 @@
  *   node bench/servers/bare.js <ip> <post_port> <pub_port> <mode> [bytes]
  *
  *   echo           replies with the request's frames
+ * Posts arrive compact, ["post2", "id channel user time kind", body], as
+ * the real client sends them to mc_server.
+ *
  *   relay          publishes [channel NUL, meta, body], then acks
  *   router-relay   the same through a ROUTER, as mc_server takes posts (so it
  *                  can answer out of order): what the socket alone costs
@@ -28,7 +31,6 @@ process.on("SIGTERM", () => process.exit(0));
 process.on("SIGINT", () => process.exit(0));
 process.stdout.write(`bare ${mode} listening: posts on ${rep.lastEndpoint}, publishing on ${pub.lastEndpoint}\n`);
 
-const NUL = Buffer.of(0);
 let n = 0;
 const kept: object[] = [];
 const canned = ["ok", "x".repeat(Number(size))];
@@ -42,13 +44,15 @@ for await (const frames of rep) {
     case "relay":
     case "router-relay": {
       const envelope = router ? frames.slice(0, 2) : [];
-      const [, id, channel, user, time, kind, body] = router ? frames.slice(2) : frames;
-      await pub.send([Buffer.concat([channel!, NUL]), `${kind} e ${n} ${n} ${id} ${user} ${time}`, body!]);
+      const [, meta, body] = router ? frames.slice(2) : frames;
+      const [id, channel, user, time, kind] = meta!.toString().split(" ");
+      await pub.send([`${channel}\0`, `${kind} e ${n} ${n} ${id} ${user} ${time}`, body!]);
       await rep.send([...envelope, "ok", String(n), String(n)]);
       break;
     }
     case "keep": {
-      const [, id, channel, user, time, kind, body] = frames.map((f) => f.toString());
+      const [, meta, body] = frames.map((f) => f.toString());
+      const [id, channel, user, time, kind] = meta!.split(" ");
       kept.push({ id, channel, user, time, kind, body });
       await rep.send(["ok", String(n), String(n)]);
       break;

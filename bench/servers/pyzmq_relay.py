@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The Python baseline: what a straightforward pyzmq solution of the
 assignment does with the same traffic as mc_server. A REP socket takes each
-7-frame post, the post is kept in a list (as a dict of strings), published
+compact post, ["post2", "id channel user time kind", body], the post is kept in a list (as a dict of strings), published
 on a PUB socket as [channel NUL, meta, body] and acknowledged as
 ["ok", n, n]: the hops and the work of the bare "relay" baseline, in pyzmq.
 
@@ -40,7 +40,8 @@ def main():
     while True:
         frames = rep.recv_multipart()
         n += 1
-        _, pid, channel, user, time, kind, body = frames
+        _, meta, body = frames
+        pid, channel, user, time, kind = meta.split(b" ")
         kept.append({"id": pid.decode(), "channel": channel.decode(), "user": user.decode(),
                      "time": time.decode(), "kind": kind.decode(), "body": body.decode()})
         meta = b"%s e %d %d %s %s %s" % (kind, n, n, pid, user, time)

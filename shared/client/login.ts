@@ -16,7 +16,7 @@
  */
 import { DateTime } from "luxon";
 import { ClosedError, isChatError, type HandshakeError } from "../errors.js";
-import type { AnswerOf, ControlRequest, HelloAnswer, LoginAnswer } from "../protocol/index.js";
+import { takesCompactPost, type AnswerOf, type ControlRequest, type HelloAnswer, type LoginAnswer } from "../protocol/index.js";
 import { RejectedError } from "../protocol/errors.js";
 import type { CurveClientKeys } from "../transport/curve.js";
 import { isLoopbackEndpoint } from "../transport/loopback.js";
@@ -95,6 +95,8 @@ export class Account implements Greeter {
   greeted = false;
   /** The server's file port, from its hello answer; undefined before, and from servers without one. */
   filePort: number | undefined;
+  /** Whether the server's last hello answer said it takes the compact post ("posts": 2); false before, and from older servers. */
+  compactPosts = false;
   readonly passwords: Passwords;
   private readonly tokens: TokenFile | undefined;
   /* Its own requester: a password request's long wait holds up no other question. */
@@ -232,6 +234,7 @@ export class Account implements Greeter {
     this.greeted = true;
     this.mode = a.accounts;
     this.filePort = a.filePort;
+    this.compactPosts = takesCompactPost(a);
   }
 
   /** Session: a hello was refused; true when it should be said again at once (without the token that ended). */

@@ -28,6 +28,8 @@ export interface OutboxOptions {
   screen: Pick<Screen, "notice" | "warning" | "pending">;
   /** The login token posts carry, when logged in. */
   token?: () => string | undefined;
+  /** Whether posts may take the compact form (the server's hello answer had "posts": 2). */
+  compact?: () => boolean;
   /** A refusal the client handles itself (a name it may not use); true when nothing more is to be said. */
   refused?: (err: RejectedError) => boolean;
   /** Hears each post the server numbered. */
@@ -60,7 +62,7 @@ export class Outbox {
       /* A message's refusal is the server's sentence as it is ("no account or group named bob"). */
       if (isDirect(r.post) && r.error instanceof RejectedError) o.screen.warning(r.reason);
       else o.screen.warning(`not ${isDirect(r.post) ? `sent to ${r.post.to}` : "posted"} (${r.reason}): ${preview(r.post.body)}`);
-    }, o.token);
+    }, o.token, o.compact);
   }
 
   /** Queues a post or a message behind every one queued before it. */

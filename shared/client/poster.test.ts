@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Router } from "zeromq";
-import type { Post } from "../protocol/index.js";
+import { decodeAnswer, encodeControl, encodeControlAnswer, encodeError, takesCompactPost, type Post } from "../protocol/index.js";
 import { ReliableRequester } from "../transport/requester.js";
 import { Poster, type PostResult } from "./poster.js";
 
@@ -42,4 +42,61 @@ test("a malformed ack fails its post with a sentence, and the queue behind it go
     "third: #2",
   ]);
   assert.equal(poster.pending, 0);
+});
+
+/* A server in this process: answers hello with `hello`, and each post with an ack; records the posts' frames. */
+async function fakeServer(t: { after: (fn: () => void) => void }, hello: object): Promise<{ endpoint: string; posts: string[][] }> {
+  const server = new Router({ linger: 0 });
+  t.after(() => server.close());
+  await server.bind("tcp://127.0.0.1:0");
+  const posts: string[][] = [];
+  void (async () => {
+    for await (const [identity, empty, ...request] of server) {
+      const frames = request.map((f) => f.toString());
+      if (frames[0] === "hello") await server.send([identity!, empty!, ...encodeControlAnswer(hello)]);
+      else if (frames[0] === "post") await server.send([identity!, empty!, "ok", String(posts.push(frames)), "1"]);
+      else await server.send([identity!, empty!, ...encodeError("bad-request", `'${frames[0]}' is not a known request`)]);
+    }
+  })();
+  return { endpoint: server.lastEndpoint!, posts };
+}
+
+test("against a server whose hello answer has no posts field, posts go in the 7-frame form", async (t) => {
+  const { endpoint, posts } = await fakeServer(t, { epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, accounts: "open" });
+  const requester = new ReliableRequester({ endpoint });
+  t.after(() => requester.close());
+  const answer = decodeAnswer("hello", await requester.request(encodeControl({ op: "hello", hello: { session: "s1", user: "amy", channels: ["dev"] } })));
+  const results: PostResult[] = [];
+  const poster = new Poster(requester, (r) => results.push(r), () => undefined, () => takesCompactPost(answer));
+  t.after(() => poster.close());
+  poster.send({ id: "s1-1", channel: "dev", user: "amy", time: "2026-01-31T22:00:00.000Z", kind: "say", body: "hi" });
+  await poster.idle();
+  assert.deepEqual(results.map((r) => ("seq" in r ? `#${r.seq}` : "error" in r ? r.reason : "?")), ["#1"]);
+  assert.deepEqual(posts, [["post", "s1-1", "dev", "amy", "2026-01-31T22:00:00.000Z", "say", "hi"]]);
+});
+
+test("after a hello answer with posts: 2, posts go compact, the token as the fourth frame", async (t) => {
+  const server = new Router({ linger: 0 });
+  t.after(() => server.close());
+  await server.bind("tcp://127.0.0.1:0");
+  const received: string[][] = [];
+  void (async () => {
+    for await (const [identity, empty, ...request] of server) {
+      received.push(request.map((f) => f.toString()));
+      await server.send([identity!, empty!, ...(request[0]!.toString() === "hello"
+        ? encodeControlAnswer({ epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, posts: 2 })
+        : ["ok", "7", "9"])]);
+    }
+  })();
+  const requester = new ReliableRequester({ endpoint: server.lastEndpoint! });
+  t.after(() => requester.close());
+  const answer = decodeAnswer("hello", await requester.request(encodeControl({ op: "hello", hello: { session: "s1", user: "amy", channels: ["dev"] } })));
+  const results: PostResult[] = [];
+  const token = "ab".repeat(32);
+  const poster = new Poster(requester, (r) => results.push(r), () => token, () => takesCompactPost(answer));
+  t.after(() => poster.close());
+  poster.send({ id: "s1-1", channel: "dev", user: "amy", time: "2026-01-31T22:00:00.000Z", kind: "me", body: "waves" });
+  await poster.idle();
+  assert.deepEqual(results.map((r) => ("seq" in r ? `#${r.seq}` : "?")), ["#7"]);
+  assert.deepEqual(received.at(-1), ["post2", "s1-1 dev amy 2026-01-31T22:00:00.000Z me", "waves", token]);
 });

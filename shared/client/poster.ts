@@ -6,7 +6,7 @@
  * a "slow-down" reply is waited out and the same line sent again, ahead of
  * everything queued after it.
  */
-import { decodeAnswer, decodePostAck, encodeControl, encodePost, type Kind, type MsgAnswer, type Post } from "../protocol/index.js";
+import { decodeAnswer, decodePostAck, encodeCompactPost, encodeControl, encodePost, type Kind, type MsgAnswer, type Post } from "../protocol/index.js";
 import { describeError } from "../cli.js";
 import { ClosedError } from "../errors.js";
 import { RejectedError } from "../protocol/errors.js";
@@ -52,6 +52,8 @@ export class Poster {
     private readonly onResult: (result: PostResult) => void,
     /** The login token each attempt carries, as it is when sent (a retry after /passwd takes the new one). */
     private readonly token: () => string | undefined = () => undefined,
+    /** Whether the server's last hello answer said it takes the compact post ("posts": 2); else the 7-frame form. */
+    private readonly compact: () => boolean = () => false,
   ) {}
 
   /** Queues a line behind every line queued before it. */
@@ -101,7 +103,10 @@ export class Poster {
   /* One request for the line, carrying the token as it is now; the requester resends it unchanged through an outage. */
   private async attempt(post: Outgoing): Promise<PostResult> {
     const token = this.token();
-    if (!isDirect(post)) return { post, ...decodePostAck(await this.requester.request(encodePost(post, token))) };
+    if (!isDirect(post)) {
+      const frames = this.compact() ? encodeCompactPost(post, token) : encodePost(post, token);
+      return { post, ...decodePostAck(await this.requester.request(frames)) };
+    }
     const request = { op: "msg", id: post.id, to: post.to, kind: post.kind, body: post.body, ...(token === undefined ? {} : { token }) } as const;
     return { post, answer: decodeAnswer("msg", await this.requester.request(encodeControl(request))) };
   }

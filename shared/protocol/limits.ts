@@ -9,6 +9,12 @@ export const NAME_MAX_CHARS = 32;
 export const BODY_MAX_BYTES = 16 * 1024;
 /** Longest post id, in ASCII bytes. */
 export const ID_MAX_BYTES = 64;
+/**
+ * Longest meta frame of a compact post ("id channel user time kind"), in
+ * bytes: room for the longest id, two names of 4-byte characters, a time
+ * with nanoseconds and an offset, the kind and the spaces.
+ */
+export const POST_META_MAX_BYTES = 512;
 /** Largest history answer, in messages. */
 export const HISTORY_MAX = 1000;
 /** Largest JSON control frame accepted by the server, in bytes. */

@@ -9,7 +9,7 @@ import { ANSWER_MAX_BYTES, CONTROL_MAX_BYTES } from "../limits.js";
 import { json, printable, text, type Frames } from "../fields.js";
 import { okFrames } from "../replies.js";
 import type { PostFrames } from "../types.js";
-import { channels, decodePost } from "./chat.js";
+import { channels, decodeCompactPost, decodePost } from "./chat.js";
 import { history } from "./history.js";
 import { bye, hello, who } from "./presence.js";
 import { login, logout, passwd, register, unregister, whoami } from "./accounts.js";
@@ -62,6 +62,7 @@ export function decodeRequest(frames: Frames): Request {
   if (frames.length === 0) throw new CodecError("request", "has no frames", "bad-request");
   const name = text(frames[0]!);
   if (name === "post") return decodePost(frames);
+  if (name === "post2") return decodeCompactPost(frames);
   if (frames.length !== 2) {
     throw new CodecError("request", `'${printable(name)}' needs 2 frames, got ${frames.length}`, "bad-request");
   }

@@ -9,13 +9,18 @@
  * their times for /who. Servers that predate it ignore the field.
  *
  *   request  ["hello", {"session", "user", "channels", "token"?, "joined"?}]
- *   answer   ["ok", {"epoch", "heartbeatMs", "presenceMs", "accounts"?, "filePort"?}]   accounts: "open" or "required"
+ *   answer   ["ok", {"epoch", "heartbeatMs", "presenceMs", "accounts"?, "filePort"?, "posts"?}]   accounts: "open" or "required"
  *   request  ["bye", {"session"}]                          answer ["ok", {}]
  *   request  ["who", {"channel"}]                          answer ["ok", {"users": [{"user", "since", "active"?}]}]
  *
  * `filePort` (optional) is the port of the server's file socket, on the
  * same address as the post port (ops/files.ts); absent from servers
  * without one (parts 1 to 3, and servers that predate files).
+ *
+ * `posts` (optional) is the newest form of post request the server takes:
+ * 2 means the compact post ("post2", ops/chat.ts) as well as "post". A
+ * client sends "post2" only after a hello answer with it; servers that
+ * predate it leave it out (and would answer "post2" with bad-request).
  *
  * In a who answer, `since` is when the user's earliest session joined the
  * channel, and `active` their last post there (the newest over every
@@ -45,6 +50,8 @@ export interface HelloAnswer {
   accounts?: "open" | "required";
   /** The file port (same address as the post port); absent where there is none. */
   filePort?: number;
+  /** The newest post form the server takes (2: "post2" too); absent from older servers, which take only "post". */
+  posts?: number;
 }
 
 export const hello: ControlOp<HelloRequest, HelloAnswer> = {
@@ -70,6 +77,7 @@ export const hello: ControlOp<HelloRequest, HelloAnswer> = {
     presenceMs: int(a, "presenceMs", 1, 3_600_000),
     ...(a.accounts === undefined ? {} : { accounts: accountsMode(a.accounts) }),
     ...(a.filePort === undefined ? {} : { filePort: int(a, "filePort", 1, 65_535) }),
+    ...(a.posts === undefined ? {} : { posts: int(a, "posts", 1, 1_000_000) }),
   }),
 };
 
@@ -115,6 +123,11 @@ export const who: ControlOp<WhoRequest, WhoAnswer> = {
     })),
   }),
 };
+
+/** Whether a server that gave this hello answer takes the compact post ("post2"); older servers leave `posts` out. */
+export function takesCompactPost(answer: HelloAnswer): boolean {
+  return (answer.posts ?? 1) >= 2;
+}
 
 function accountsMode(v: unknown): "open" | "required" {
   if (v !== "open" && v !== "required") throw new CodecError("accounts", "must be open or required");

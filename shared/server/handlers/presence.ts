@@ -12,6 +12,7 @@ export const handlers: ControlHandlers<"hello" | "bye" | "who"> = {
     const answer: HelloAnswer = {
       epoch: c.log.epoch, heartbeatMs: c.heartbeatMs, presenceMs: Math.floor(c.presenceMs / 3), accounts: c.accounts.mode,
       ...(c.filePort === undefined ? {} : { filePort: c.filePort }),
+      posts: 2, // takes "post2" as well as "post" (ops/chat.ts)
     };
     return { answer, events: c.presence.hello(hello, c.now) };
   },
