@@ -16,6 +16,9 @@
  *   +--------+----+---------+------+------+------+------+
  *   | "post" | id | channel | user | time | kind | body |   7 frames
  *   +--------+----+---------+------+------+------+------+
+ *   +---------+---------------------------------------+------+
+ *   | "post2" | id SP channel SP user SP time SP kind | body |   the same post in 3 frames, to servers
+ *   +---------+---------------------------------------+------+   whose hello answer has "posts": 2 (ops/chat.ts)
  *   +------+------+
  *   |  op  | json |   2 frames; op is one of CONTROL_OPS (ops/index.ts)
  *   +------+------+
