@@ -10,7 +10,7 @@
  * leader (before that, creating a stream fails).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
@@ -84,10 +84,30 @@ const STARTS = 3;
 class NodeStuckError extends NatsStartError {}
 
 /**
+ * A node whose port was taken: freePort() found it free, but another process
+ * bound it before the node did (other test files pick ports at the same time).
+ */
+class PortTakenError extends NatsStartError {}
+const PORT_TAKEN = /address already in use/;
+
+/**
  * Starts `count` nodes under `dir` (configurations and stores beside each
  * other) and resolves once every one is ready.
  */
 export async function startNatsCluster(dir: string, count = 3, command = "nats-server"): Promise<NatsCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(dir, count, command);
+    } catch (err) {
+      /* Taken ports: new ones, and the stores the failed start began cleared. */
+      if (!(err instanceof PortTakenError) || attempt >= STARTS) throw err;
+      for (let i = 0; i < count; i++) rmSync(join(dir, `n${i + 1}`), { recursive: true, force: true });
+    }
+  }
+}
+
+/** One try of startNatsCluster, on ports free a moment ago. */
+async function startOn(dir: string, count: number, command: string): Promise<NatsCluster> {
   const ports: NodePorts[] = [];
   for (let i = 0; i < count; i++) ports.push({ client: await freePort(), route: await freePort() });
   const routes = ports.map((p) => p.route);
@@ -169,7 +189,14 @@ class Node implements NatsNode {
       };
       child.once("error", (err: NodeJS.ErrnoException) =>
         fail(err.code === "ENOENT" ? `${this.command} is not installed (Debian: apt-get install nats-server)` : `could not start ${this.command}: ${err.message}`));
-      child.once("close", () => fail(`NATS node ${this.name} exited while starting`));
+      child.once("close", () => {
+        if (settled) return;
+        const taken = this.log.slice(from).some((line) => PORT_TAKEN.test(line));
+        if (!taken) return fail(`NATS node ${this.name} exited while starting`);
+        settled = true;
+        clearTimeout(timer);
+        reject(new PortTakenError(`NATS node ${this.name} could not listen: ${this.log.slice(from).find((line) => PORT_TAKEN.test(line))}`));
+      });
       let partial = "";
       const take = (chunk: Buffer) => {
         const parts = (partial + chunk.toString("utf8")).split("\n");
