@@ -43,7 +43,8 @@ export async function probeLatency(post: string, pub: string, count: number, int
     let timer: NodeJS.Timeout | undefined;
     /* The arrival time is taken as the publication comes in, which may be before the ack. */
     const heard = new Promise<number | undefined>((resolve) => {
-      waiting = { id: frames[1] as string, arrived: () => resolve(performance.now()) };
+      /* The compact post's meta frame starts with the id: "id channel user time kind". */
+      waiting = { id: (frames[1] as string).split(" ")[0]!, arrived: () => resolve(performance.now()) };
       timer = setTimeout(() => resolve(undefined), timeoutMs);
     });
     const t0 = performance.now();

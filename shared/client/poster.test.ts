@@ -100,3 +100,22 @@ test("after a hello answer with posts: 2, posts go compact, the token as the fou
   assert.deepEqual(results.map((r) => ("seq" in r ? `#${r.seq}` : "?")), ["#7"]);
   assert.deepEqual(received.at(-1), ["post2", "s1-1 dev amy 2026-01-31T22:00:00.000Z me", "waves", token]);
 });
+
+test("a compact post refused as bad-request (a server moved to that does not know the form) goes again in the 7-frame form, once, with the same id", async (t) => {
+  /* Its hello answer says posts: 2 (the server moved from), but this one answers post2 with bad-request. */
+  const { endpoint, posts } = await fakeServer(t, { epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, posts: 2 });
+  const requester = new ReliableRequester({ endpoint });
+  t.after(() => requester.close());
+  const answer = decodeAnswer("hello", await requester.request(encodeControl({ op: "hello", hello: { session: "s1", user: "amy", channels: ["dev"] } })));
+  const results: PostResult[] = [];
+  const poster = new Poster(requester, (r) => results.push(r), () => undefined, () => takesCompactPost(answer));
+  t.after(() => poster.close());
+  poster.send({ id: "s1-1", channel: "dev", user: "amy", time: "2026-01-31T22:00:00.000Z", kind: "say", body: "hi" });
+  poster.send({ id: "s1-2", channel: "dev", user: "amy", time: "2026-01-31T22:00:01.000Z", kind: "say", body: "there" });
+  await poster.idle();
+  assert.deepEqual(results.map((r) => ("seq" in r ? `#${r.seq}` : "error" in r ? r.reason : "?")), ["#1", "#2"]);
+  assert.deepEqual(posts, [
+    ["post", "s1-1", "dev", "amy", "2026-01-31T22:00:00.000Z", "say", "hi"],
+    ["post", "s1-2", "dev", "amy", "2026-01-31T22:00:01.000Z", "say", "there"],
+  ]);
+});

@@ -104,8 +104,19 @@ export class Poster {
   private async attempt(post: Outgoing): Promise<PostResult> {
     const token = this.token();
     if (!isDirect(post)) {
-      const frames = this.compact() ? encodeCompactPost(post, token) : encodePost(post, token);
-      return { post, ...decodePostAck(await this.requester.request(frames)) };
+      if (!this.compact()) return { post, ...decodePostAck(await this.requester.request(encodePost(post, token))) };
+      try {
+        return { post, ...decodePostAck(await this.requester.request(encodeCompactPost(post, token))) };
+      } catch (err) {
+        /*
+         * bad-request to a compact post this client built from checked fields
+         * means a server that does not know the form: one the client moved to
+         * (relocation.ts) before its hello said otherwise. The same post, same
+         * id, in the seven-frame form; the next hello answer sets compact().
+         */
+        if (!(err instanceof RejectedError && err.code === "bad-request")) throw err;
+        return { post, ...decodePostAck(await this.requester.request(encodePost(post, token))) };
+      }
     }
     const request = { op: "msg", id: post.id, to: post.to, kind: post.kind, body: post.body, ...(token === undefined ? {} : { token }) } as const;
     return { post, answer: decodeAnswer("msg", await this.requester.request(encodeControl(request))) };
