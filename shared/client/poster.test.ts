@@ -61,14 +61,20 @@ async function fakeServer(t: { after: (fn: () => void) => void }, hello: object)
   return { endpoint: server.lastEndpoint!, posts };
 }
 
-test("against a server whose hello answer has no posts field, posts go in the 7-frame form", async (t) => {
-  const { endpoint, posts } = await fakeServer(t, { epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, accounts: "open" });
+/** A poster that said hello to fakeServer(hello) and takes the compact form as its answer says; its results, and the posts the server took. */
+async function posterAfterHello(t: { after: (fn: () => void) => void }, hello: object) {
+  const { endpoint, posts } = await fakeServer(t, hello);
   const requester = new ReliableRequester({ endpoint });
   t.after(() => requester.close());
   const answer = decodeAnswer("hello", await requester.request(encodeControl({ op: "hello", hello: { session: "s1", user: "amy", channels: ["dev"] } })));
   const results: PostResult[] = [];
   const poster = new Poster(requester, (r) => results.push(r), () => undefined, () => takesCompactPost(answer));
   t.after(() => poster.close());
+  return { poster, results, posts };
+}
+
+test("against a server whose hello answer has no posts field, posts go in the 7-frame form", async (t) => {
+  const { poster, results, posts } = await posterAfterHello(t, { epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, accounts: "open" });
   poster.send({ id: "s1-1", channel: "dev", user: "amy", time: "2026-01-31T22:00:00.000Z", kind: "say", body: "hi" });
   await poster.idle();
   assert.deepEqual(results.map((r) => ("seq" in r ? `#${r.seq}` : "error" in r ? r.reason : "?")), ["#1"]);
@@ -103,13 +109,7 @@ test("after a hello answer with posts: 2, posts go compact, the token as the fou
 
 test("a compact post refused as bad-request (a server moved to that does not know the form) goes again in the 7-frame form, once, with the same id", async (t) => {
   /* Its hello answer says posts: 2 (the server moved from), but this one answers post2 with bad-request. */
-  const { endpoint, posts } = await fakeServer(t, { epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, posts: 2 });
-  const requester = new ReliableRequester({ endpoint });
-  t.after(() => requester.close());
-  const answer = decodeAnswer("hello", await requester.request(encodeControl({ op: "hello", hello: { session: "s1", user: "amy", channels: ["dev"] } })));
-  const results: PostResult[] = [];
-  const poster = new Poster(requester, (r) => results.push(r), () => undefined, () => takesCompactPost(answer));
-  t.after(() => poster.close());
+  const { poster, results, posts } = await posterAfterHello(t, { epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, posts: 2 });
   poster.send({ id: "s1-1", channel: "dev", user: "amy", time: "2026-01-31T22:00:00.000Z", kind: "say", body: "hi" });
   poster.send({ id: "s1-2", channel: "dev", user: "amy", time: "2026-01-31T22:00:01.000Z", kind: "say", body: "there" });
   await poster.idle();
