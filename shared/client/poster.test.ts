@@ -44,8 +44,16 @@ test("a malformed ack fails its post with a sentence, and the queue behind it go
   assert.equal(poster.pending, 0);
 });
 
-/* A server in this process: answers hello with `hello`, and each post with an ack; records the posts' frames. */
-async function fakeServer(t: { after: (fn: () => void) => void }, hello: object): Promise<{ endpoint: string; posts: string[][] }> {
+/** How fakeServer answers: its hello answer, the post forms it takes, and the numbers of the nth post it takes. */
+interface FakeServer {
+  hello: object;
+  takes?: readonly string[];
+  ack?: (n: number) => [seq: string, gseq: string];
+}
+
+/* A server in this process: answers hello, acks each post in a form it takes, refuses anything else as an old server would; records the posts' frames. */
+async function fakeServer(t: { after: (fn: () => void) => void }, o: FakeServer): Promise<{ endpoint: string; posts: string[][] }> {
+  const { hello, takes = ["post"], ack = (n) => [String(n), "1"] } = o;
   const server = new Router({ linger: 0 });
   t.after(() => server.close());
   await server.bind("tcp://127.0.0.1:0");
@@ -54,27 +62,27 @@ async function fakeServer(t: { after: (fn: () => void) => void }, hello: object)
     for await (const [identity, empty, ...request] of server) {
       const frames = request.map((f) => f.toString());
       if (frames[0] === "hello") await server.send([identity!, empty!, ...encodeControlAnswer(hello)]);
-      else if (frames[0] === "post") await server.send([identity!, empty!, "ok", String(posts.push(frames)), "1"]);
+      else if (takes.includes(frames[0]!)) await server.send([identity!, empty!, "ok", ...ack(posts.push(frames))]);
       else await server.send([identity!, empty!, ...encodeError("bad-request", `'${frames[0]}' is not a known request`)]);
     }
   })();
   return { endpoint: server.lastEndpoint!, posts };
 }
 
-/** A poster that said hello to fakeServer(hello) and takes the compact form as its answer says; its results, and the posts the server took. */
-async function posterAfterHello(t: { after: (fn: () => void) => void }, hello: object) {
-  const { endpoint, posts } = await fakeServer(t, hello);
+/** A poster that said hello to fakeServer(o) and takes the compact form as its answer says; its results, and the posts the server took. */
+async function posterAfterHello(t: { after: (fn: () => void) => void }, o: FakeServer, token?: string) {
+  const { endpoint, posts } = await fakeServer(t, o);
   const requester = new ReliableRequester({ endpoint });
   t.after(() => requester.close());
   const answer = decodeAnswer("hello", await requester.request(encodeControl({ op: "hello", hello: { session: "s1", user: "amy", channels: ["dev"] } })));
   const results: PostResult[] = [];
-  const poster = new Poster(requester, (r) => results.push(r), () => undefined, () => takesCompactPost(answer));
+  const poster = new Poster(requester, (r) => results.push(r), () => token, () => takesCompactPost(answer));
   t.after(() => poster.close());
   return { poster, results, posts };
 }
 
 test("against a server whose hello answer has no posts field, posts go in the 7-frame form", async (t) => {
-  const { poster, results, posts } = await posterAfterHello(t, { epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, accounts: "open" });
+  const { poster, results, posts } = await posterAfterHello(t, { hello: { epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, accounts: "open" } });
   poster.send({ id: "s1-1", channel: "dev", user: "amy", time: "2026-01-31T22:00:00.000Z", kind: "say", body: "hi" });
   await poster.idle();
   assert.deepEqual(results.map((r) => ("seq" in r ? `#${r.seq}` : "error" in r ? r.reason : "?")), ["#1"]);
@@ -82,25 +90,9 @@ test("against a server whose hello answer has no posts field, posts go in the 7-
 });
 
 test("after a hello answer with posts: 2, posts go compact, the token as the fourth frame", async (t) => {
-  const server = new Router({ linger: 0 });
-  t.after(() => server.close());
-  await server.bind("tcp://127.0.0.1:0");
-  const received: string[][] = [];
-  void (async () => {
-    for await (const [identity, empty, ...request] of server) {
-      received.push(request.map((f) => f.toString()));
-      await server.send([identity!, empty!, ...(request[0]!.toString() === "hello"
-        ? encodeControlAnswer({ epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, posts: 2 })
-        : ["ok", "7", "9"])]);
-    }
-  })();
-  const requester = new ReliableRequester({ endpoint: server.lastEndpoint! });
-  t.after(() => requester.close());
-  const answer = decodeAnswer("hello", await requester.request(encodeControl({ op: "hello", hello: { session: "s1", user: "amy", channels: ["dev"] } })));
-  const results: PostResult[] = [];
   const token = "ab".repeat(32);
-  const poster = new Poster(requester, (r) => results.push(r), () => token, () => takesCompactPost(answer));
-  t.after(() => poster.close());
+  const hello = { epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, posts: 2 };
+  const { poster, results, posts: received } = await posterAfterHello(t, { hello, takes: ["post2"], ack: () => ["7", "9"] }, token);
   poster.send({ id: "s1-1", channel: "dev", user: "amy", time: "2026-01-31T22:00:00.000Z", kind: "me", body: "waves" });
   await poster.idle();
   assert.deepEqual(results.map((r) => ("seq" in r ? `#${r.seq}` : "?")), ["#7"]);
@@ -109,7 +101,7 @@ test("after a hello answer with posts: 2, posts go compact, the token as the fou
 
 test("a compact post refused as bad-request (a server moved to that does not know the form) goes again in the 7-frame form, once, with the same id", async (t) => {
   /* Its hello answer says posts: 2 (the server moved from), but this one answers post2 with bad-request. */
-  const { poster, results, posts } = await posterAfterHello(t, { epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, posts: 2 });
+  const { poster, results, posts } = await posterAfterHello(t, { hello: { epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, posts: 2 } });
   poster.send({ id: "s1-1", channel: "dev", user: "amy", time: "2026-01-31T22:00:00.000Z", kind: "say", body: "hi" });
   poster.send({ id: "s1-2", channel: "dev", user: "amy", time: "2026-01-31T22:00:01.000Z", kind: "say", body: "there" });
   await poster.idle();
