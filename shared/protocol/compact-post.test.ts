@@ -75,14 +75,17 @@ test("every bad field is refused with the same field, code and sentence in both 
 
 test("a meta frame with too few or too many fields, a space too many, or too long is bad-request", () => {
   const meta = (m: string | Buffer) => refusal(wire(["post2", m, "hi"]));
-  const sentence = (n: number) => `invalid meta: must be 5 fields (id channel user time kind) separated by single spaces, got ${n}`;
+  const sentence = (n: number) => `invalid meta: must be 5 fields (id channel user time kind) and an optional 6th (after) separated by single spaces, got ${n}`;
   for (const [m, n] of [
-    ["a1 dev kyle 2026-01-31T22:00:00Z", 4], ["a1 dev kyle 2026-01-31T22:00:00Z say extra", 6], ["", 1],
-    ["a1 two words kyle 2026-01-31T22:00:00Z say", 6], ["a1 dev kyle 2026-01-31T22:00:00Z say ", 6], [" a1 dev kyle 2026-01-31T22:00:00Z say", 6],
+    ["a1 dev kyle 2026-01-31T22:00:00Z", 4], ["a1 dev kyle 2026-01-31T22:00:00Z say a0 extra", 7], ["", 1],
+    ["a1 two words kyle 2026-01-31T22:00:00Z say a0", 7], ["a1 dev kyle 2026-01-31T22:00:00Z say a0 ", 7], [" a1 dev kyle 2026-01-31T22:00:00Z say a0", 7],
   ] as const) {
     const err = meta(m);
     assert.deepEqual([err.code, err.sentence], ["bad-request", sentence(n)], m);
   }
+  // A sixth field is the id of the post before it; a word too many in a name shifts the fields, and the first one out of place is refused.
+  assert.equal(meta("a1 dev two words 2026-01-31T22:00:00Z say").sentence, "invalid kind: must be say or me");
+  assert.equal(meta("a1 dev kyle 2026-01-31T22:00:00Z say ").sentence, "invalid after: must be 1 to 64 printable ASCII characters without spaces");
   // Two spaces in a row leave an empty field, refused by that field's rule as in the 7-frame form.
   assert.equal(meta("a1  kyle 2026-01-31T22:00:00Z say").sentence, "invalid channel: is empty");
   assert.equal(meta("a1 dev  2026-01-31T22:00:00Z say").sentence, "invalid user: is empty");
@@ -92,6 +95,14 @@ test("a meta frame with too few or too many fields, a space too many, or too lon
   // The longest real meta fits: a 64-byte id, two names of 32 four-byte characters, a time with nanoseconds.
   const biggest = { ...POST, id: "x".repeat(64), channel: "👋".repeat(32), user: "🙂".repeat(32), time: "2026-01-31T22:00:00.123456789-06:00" };
   assert.equal((decodeRequest(wire(encodeCompactPost(biggest))) as { user: string }).user, biggest.user);
+  // ... and so does it with the longest `after`.
+  assert.deepEqual(decodeRequest(wire(encodeCompactPost(biggest, undefined, "y".repeat(64)))), { ...decodeRequest(wire(encodeCompactPost(biggest))), after: "y".repeat(64) });
+});
+
+test("a compact post names the post before it when asked to, and only then", () => {
+  assert.deepEqual(encodeCompactPost(POST, TOKEN, "s1-41"), ["post2", `${POST.id} ${POST.channel} ${POST.user} ${POST.time} ${POST.kind} s1-41`, POST.body, TOKEN]);
+  assert.equal((decodeRequest(wire(encodeCompactPost(POST, TOKEN, "s1-41"))) as { after?: string }).after, "s1-41");
+  assert.equal("after" in (decodeRequest(wire(encodeCompactPost(POST, TOKEN))) as object), false);
 });
 
 test("a compact post with the wrong number of frames is bad-request", () => {

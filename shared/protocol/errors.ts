@@ -13,6 +13,7 @@ export type ErrorCode =
   | "no-channels" // a single-channel server got a post for another channel
   | "slow-down" // the sender's token bucket is empty
   | "unavailable" // the server could not store the message
+  | "out-of-order" // a post sent behind one the server refused (its `after`): send it again once that one is recorded
   | "auth-required" // a registered name used without its login (or any name, where accounts are required)
   | "auth-failed" // wrong name or password, or a login token that is unknown, expired or revoked
   | "locked" // too many failed logins in a row: refused until the lock ends (retry-after frame)

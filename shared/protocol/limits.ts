@@ -15,6 +15,14 @@ export const ID_MAX_BYTES = 64;
  * with nanoseconds and an offset, the kind and the spaces.
  */
 export const POST_META_MAX_BYTES = 512;
+/**
+ * Posts a client may have in flight when the server keeps their order (the
+ * hello answer's window). More hides more of the round trip; the server
+ * queues at most BACKLOG_MAX (pipeline.ts) behind a slow request.
+ */
+export const POST_WINDOW = 8;
+/** The largest window a client believes (a bound against a server's nonsense). */
+export const POST_WINDOW_MAX = 64;
 /** Largest history answer, in messages. */
 export const HISTORY_MAX = 1000;
 /** Largest JSON control frame accepted by the server, in bytes. */

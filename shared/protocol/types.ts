@@ -52,6 +52,8 @@ export type PostFrames = Omit<Post, "body"> & {
   body: Buffer;
   /** The poster's login token (an eighth frame), when logged in. */
   token?: string;
+  /** The id of the sender's post unanswered when this one was sent (compact form only): it must not be recorded before it. */
+  after?: string;
 };
 
 export interface Heartbeat {

@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { encodeControl, encodePost, type ControlRequest } from "../protocol/index.js";
+import { encodeCompactPost, encodeControl, encodePost, type ControlRequest } from "../protocol/index.js";
 import { PARTS } from "../parts.js";
 import { SendQueue } from "../transport/send-queue.js";
 import type { LogEntry, Numbers } from "./log/event-log.js";
@@ -33,12 +33,12 @@ class SlowLog extends MemoryLog {
   }
 }
 
-function setup(log: MemoryLog = new MemoryLog(), rate = 0, burst = 1, accounts = new Accounts({ store: new MemoryAccountStore(), hasher: new Hasher() })) {
+function setup(log: MemoryLog = new MemoryLog(), rate = 0, burst = 1, accounts = new Accounts({ store: new MemoryAccountStore(), hasher: new Hasher() }), limiter = new RateLimiter(rate, burst)) {
   const sent: string[][] = [];
   const errors: string[] = [];
   const socket = { closed: false, send: async (m: (Buffer | string)[]) => void sent.push(m.map(String)) };
   const pipeline = new Pipeline({
-    log, features: PARTS[4], presence: new PresenceTable(30_000), limiter: new RateLimiter(rate, burst),
+    log, features: PARTS[4], presence: new PresenceTable(30_000), limiter,
     accounts, conversations: conversations(new MemoryConversationStore(), accounts.store), alerts: new Alerts(), authLimiter: new RateLimiter(0, 1),
     heartbeatMs: 1000, presenceMs: 30_000, replies: new SendQueue(socket), announce: () => {}, onError: (s) => errors.push(s),
   });
@@ -49,6 +49,9 @@ function setup(log: MemoryLog = new MemoryLog(), rate = 0, burst = 1, accounts =
     sent, errors, published,
     post: (client: string, id: string, channel = "dev") =>
       pipeline.handle(frames(client, encodePost({ id, channel, user: "amy", time: TIME, kind: "say", body: id }))),
+    /** A compact post, naming the post before it when that one is unanswered, as a client with a window sends it. */
+    pipelined: (client: string, id: string, after?: string) =>
+      pipeline.handle(frames(client, encodeCompactPost({ id, channel: "dev", user: "amy", time: TIME, kind: "say", body: id }, undefined, after))),
     control: (client: string, request: ControlRequest) => pipeline.handle(frames(client, encodeControl(request))),
     /** Waits until every pending batch is committed and its replies handed to the socket. */
     settled: async () => {
@@ -83,6 +86,44 @@ for (const [engine, make] of [["memory", () => new MemoryLog()], ["a slow engine
     assert.deepEqual([answer.head, answer.messages.map((m) => m.body)], [1, ["a"]]);
   });
 }
+
+/** A rate limit the test opens and shuts, for one client: shut, each of its posts is told slow-down. */
+class Gate extends RateLimiter {
+  shut = new Set<string>();
+  constructor() {
+    super(1, 1);
+  }
+  override take(key: string): number {
+    return this.shut.has(key) ? 50 : 0;
+  }
+}
+
+test("posts sent behind one refused for now are refused out-of-order until it comes again, so each client's are recorded in the order sent", async () => {
+  const gate = new Gate();
+  const p = setup(new MemoryLog(), 1, 1, undefined, gate);
+  p.pipelined("c1", "a");
+  p.pipelined("c1", "b", "a");
+  gate.shut.add("c1");
+  p.pipelined("c1", "c", "b"); // over the rate
+  gate.shut.delete("c1"); // the rate would take the next ones: the order does not
+  p.pipelined("c1", "d", "c");
+  p.pipelined("c1", "e", "d");
+  p.pipelined("c2", "x"); // another client is not held up
+  p.pipelined("c2", "y", "x");
+  // c1 has all its answers back: it sends c again (b is answered: no `after`), then the rest behind it.
+  p.pipelined("c1", "c");
+  p.pipelined("c1", "d", "c");
+  p.pipelined("c1", "e", "d");
+  p.pipelined("c1", "b", "a"); // a late copy of a recorded post is answered with its numbers
+  await p.settled();
+  assert.deepEqual(p.sent.map((r) => [r[0], ...r.slice(2, 4)]), [
+    ["c1", "ok", "1"], ["c1", "ok", "2"], ["c1", "err", "slow-down"], ["c1", "err", "out-of-order"], ["c1", "err", "out-of-order"],
+    ["c2", "ok", "3"], ["c2", "ok", "4"],
+    ["c1", "ok", "5"], ["c1", "ok", "6"], ["c1", "ok", "7"], ["c1", "ok", "2"],
+  ]);
+  assert.equal(p.sent[3]![4], "a message sent before this one was refused: send this one again after it");
+  assert.deepEqual(p.published, ["a=1", "b=2", "x=3", "y=4", "c=5", "d=6", "e=7"]);
+});
 
 test("a failed commit answers each of its posts (and their retries) unavailable, and the next post takes the numbers back", async () => {
   const p = setup(new SlowLog());

@@ -9,6 +9,9 @@
  *   its name is registered, or when the server requires accounts.
  * limits: the part's channel rule, then the client's rate; a retried post
  *   is recognised first and answered with its original numbers, at no cost.
+ *   A post sent behind one of the same client's refused for now is refused
+ *   out-of-order (post-order.ts), so a client with several posts in flight
+ *   has them recorded in the order sent.
  *   Password requests (register, login, passwd, unregister) have a rate of
  *   their own per client, and a bounded queue for their hashing.
  * Private and group messages (msg) go through identity (a login only),
@@ -53,6 +56,7 @@ import { answerControl, asker, change, CHANGE_NEEDS_LOGIN, post, SLOW_OPS, STATE
 import type { Accounts } from "./accounts/accounts.js";
 import type { Conversations } from "./conversations/index.js";
 import { InboxPolls } from "./inbox-polls.js";
+import { PostOrder } from "./post-order.js";
 import type { MsgRequest } from "../protocol/index.js";
 import type { ByeRequest, HelloRequest } from "../protocol/ops/presence.js";
 import type { Alerts } from "./alerts/alerts.js";
@@ -95,6 +99,7 @@ export interface PipelineOptions {
 }
 
 const UNAVAILABLE = encodeError("unavailable", "the server could not store the message; try again");
+const OUT_OF_ORDER = encodeError("out-of-order", "a message sent before this one was refused: send this one again after it");
 
 /** Takes every request of the ROUTER through the steps above, and sends its reply. */
 export class Pipeline {
@@ -108,6 +113,8 @@ export class Pipeline {
   private readonly slow = new Set<Promise<void>>();
   /** Inbox requests: answered at once or held until something arrives. */
   readonly polls: InboxPolls;
+  /** Clients whose posts in flight wait for one refused for now. */
+  private readonly order = new PostOrder();
 
   constructor(private readonly o: PipelineOptions) {
     this.polls = new InboxPolls({
@@ -181,7 +188,15 @@ export class Pipeline {
       return;
     }
 
-    if (this.overRate(envelope, now)) return;
+    const client = envelope[0]!.toString("latin1");
+    if (this.order.blocks(client, p.after)) {
+      this.reply(envelope, OUT_OF_ORDER);
+      return;
+    }
+    if (this.overRate(envelope, now)) {
+      this.order.refused(client);
+      return;
+    }
     this.enqueue(envelope, post(p, now, user, account));
   }
 

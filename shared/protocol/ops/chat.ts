@@ -7,6 +7,10 @@
  *   request  ["post2", "id SP channel SP user SP time SP kind", body]           the compact post:
  *   request  ["post2", "id SP channel SP user SP time SP kind", body, token]    the same post in
  *            3 frames (4), for servers whose hello answer has "posts": 2
+ *   request  ["post2", "id SP channel SP user SP time SP kind SP after", body(, token)]
+ *            a post sent while the one before it (id `after`) is unanswered, to a server whose
+ *            hello answer has a "window" over 1: refused with out-of-order while `after` is
+ *            refused (see Pipeline), so a sender's posts are recorded in the order sent
  *   answer   ["ok", seq, gseq]
  *
  * The compact post exists because receiving costs the server per frame
@@ -33,9 +37,14 @@ export function encodePost(post: Post, token?: string): string[] {
   return frames;
 }
 
-/** Frames of the same post in the compact form (three, four with a login token), for servers that take it. */
-export function encodeCompactPost(post: Post, token?: string): string[] {
-  const frames = ["post2", `${post.id} ${post.channel} ${post.user} ${post.time} ${post.kind}`, post.body];
+/**
+ * Frames of the same post in the compact form (three, four with a login
+ * token), for servers that take it; `after`, the id of the sender's post
+ * still unanswered before it, for servers whose hello answer has a window.
+ */
+export function encodeCompactPost(post: Post, token?: string, after?: string): string[] {
+  const meta = `${post.id} ${post.channel} ${post.user} ${post.time} ${post.kind}`;
+  const frames = ["post2", after === undefined ? meta : `${meta} ${after}`, post.body];
   if (token !== undefined) frames.push(token);
   return frames;
 }
@@ -77,11 +86,12 @@ export function decodeCompactPost(frames: Frames): PostFrames {
       from = i + 1;
     }
   }
-  if (fields.length !== 5) {
-    throw new CodecError("meta", `must be 5 fields (id channel user time kind) separated by single spaces, got ${fields.length}`, "bad-request");
+  if (fields.length !== 5 && fields.length !== 6) {
+    throw new CodecError("meta", `must be 5 fields (id channel user time kind) and an optional 6th (after) separated by single spaces, got ${fields.length}`, "bad-request");
   }
-  const [id, channel, user, time, kind] = fields as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
-  return checkPost({ id, channel, user, time, kind, body: frames[2]!, token: frames[3] });
+  const [id, channel, user, time, kind, after] = fields as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array?];
+  const post = checkPost({ id, channel, user, time, kind, body: frames[2]!, token: frames[3] });
+  return after === undefined ? post : { ...post, after: checkId(ascii(after, "after"), "after") };
 }
 
 /* One set of checks for both forms, in one order, so a bad field is named by the same sentence whichever form carried it. */

@@ -9,7 +9,7 @@
  * their times for /who. Servers that predate it ignore the field.
  *
  *   request  ["hello", {"session", "user", "channels", "token"?, "joined"?}]
- *   answer   ["ok", {"epoch", "heartbeatMs", "presenceMs", "accounts"?, "filePort"?, "posts"?}]   accounts: "open" or "required"
+ *   answer   ["ok", {"epoch", "heartbeatMs", "presenceMs", "accounts"?, "filePort"?, "posts"?, "window"?}]   accounts: "open" or "required"
  *   request  ["bye", {"session"}]                          answer ["ok", {}]
  *   request  ["who", {"channel"}]                          answer ["ok", {"users": [{"user", "since", "active"?}]}]
  *
@@ -22,12 +22,18 @@
  * client sends "post2" only after a hello answer with it; servers that
  * predate it leave it out (and would answer "post2" with bad-request).
  *
+ * `window` (optional) is how many posts a client may have unanswered at
+ * once: over 1, the server keeps them in the order sent, also across a
+ * refusal, when each names the post before it (`after`, ops/chat.ts).
+ * Absent (older servers) or 1: one at a time, the next once the last is
+ * answered.
+ *
  * In a who answer, `since` is when the user's earliest session joined the
  * channel, and `active` their last post there (the newest over every
  * channel for ALL), else `since`: a client shows idle time from it.
  */
 import { CodecError } from "../errors.js";
-import { HELLO_CHANNELS_MAX, SESSIONS_MAX } from "../limits.js";
+import { HELLO_CHANNELS_MAX, POST_WINDOW_MAX, SESSIONS_MAX } from "../limits.js";
 import { checkId, checkName, checkTime, checkToken, checkViewChannel } from "../validate.js";
 import { int, list, str } from "../fields.js";
 import type { ControlOp } from "./control-op.js";
@@ -52,6 +58,8 @@ export interface HelloAnswer {
   filePort?: number;
   /** The newest post form the server takes (2: "post2" too); absent from older servers, which take only "post". */
   posts?: number;
+  /** Posts a client may have in flight, in order (compact posts naming the one before); absent or 1: one at a time. */
+  window?: number;
 }
 
 export const hello: ControlOp<HelloRequest, HelloAnswer> = {
@@ -78,6 +86,7 @@ export const hello: ControlOp<HelloRequest, HelloAnswer> = {
     ...(a.accounts === undefined ? {} : { accounts: accountsMode(a.accounts) }),
     ...(a.filePort === undefined ? {} : { filePort: int(a, "filePort", 1, 65_535) }),
     ...(a.posts === undefined ? {} : { posts: int(a, "posts", 1, 1_000_000) }),
+    ...(a.window === undefined ? {} : { window: int(a, "window", 1, POST_WINDOW_MAX) }),
   }),
 };
 
@@ -123,6 +132,11 @@ export const who: ControlOp<WhoRequest, WhoAnswer> = {
     })),
   }),
 };
+
+/** How many posts a client may have in flight with the server that gave this hello answer (1 where it says nothing). */
+export function postWindow(answer: HelloAnswer): number {
+  return takesCompactPost(answer) ? answer.window ?? 1 : 1;
+}
 
 /** Whether a server that gave this hello answer takes the compact post ("post2"); older servers leave `posts` out. */
 export function takesCompactPost(answer: HelloAnswer): boolean {

@@ -5,6 +5,7 @@
  */
 import type { HelloAnswer, WhoAnswer } from "../../protocol/index.js";
 import type { ControlHandlers } from "./context.js";
+import { POST_WINDOW } from "../../protocol/limits.js";
 
 /** The presence family's operations, on the server's PresenceTable. */
 export const handlers: ControlHandlers<"hello" | "bye" | "who"> = {
@@ -13,6 +14,7 @@ export const handlers: ControlHandlers<"hello" | "bye" | "who"> = {
       epoch: c.log.epoch, heartbeatMs: c.heartbeatMs, presenceMs: Math.floor(c.presenceMs / 3), accounts: c.accounts.mode,
       ...(c.filePort === undefined ? {} : { filePort: c.filePort }),
       posts: 2, // takes "post2" as well as "post" (ops/chat.ts)
+      window: c.log.keepsBatchOrder ? POST_WINDOW : 1,
     };
     return { answer, events: c.presence.hello(hello, c.now) };
   },

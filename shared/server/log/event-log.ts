@@ -100,6 +100,13 @@ export interface EventLog {
    * where waiting only delays replies and publications.
    */
   readonly groupCommit: boolean;
+  /**
+   * Whether a batch's entries are recorded in the order given, always: then
+   * a client may have several posts in flight (the hello answer's window),
+   * since the pipeline keeps them in order. The cluster's stream does not
+   * promise it (a publish retried within a batch lands after later ones).
+   */
+  readonly keepsBatchOrder: boolean;
   /** Newest committed gseq (0 when empty). */
   readonly gseq: number;
   /** Newest committed seq of a channel (0 when it has none). */

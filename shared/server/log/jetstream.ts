@@ -125,6 +125,8 @@ export async function openJetStreamLog(cluster: Cluster, o: JetStreamLogOptions 
 export class JetStreamLog implements EventLog {
   readonly epoch: string;
   readonly groupCommit = true;
+  /* stream-writer.ts publishes a batch again only where unacknowledged: a retried publish lands after later ones. */
+  readonly keepsBatchOrder = false;
   private closed = false;
 
   constructor(
