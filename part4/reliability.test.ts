@@ -88,6 +88,16 @@ test("8 clients piping at once: an ALL subscriber started first shows every mess
   assertEachOnceInOrder(shown, senders, per, "ALL");
 });
 
+test("a piped client held back by the rate limit: its posts in flight are refused behind the first, sent again, and recorded once each in the order sent", async (t) => {
+  // --burst 10 --rate 100: 150 lines take about 1.4 s, with a window of 8 posts in flight refused and sent again many times over.
+  const server = await startServer(t, SERVER, ["--rate", "100", "--burst", "10"]);
+  const amy = await runToExit(t, CLIENT, clientArgs(server, "general", "amy", ["--history", "0"]), numberedLines("amy", 1, 150));
+  assert.equal(amy.code, 0, amy.err.join("\n"));
+  const recorded = await server.lines(/^\[general #\d+\] amy: /, 150);
+  assert.deepEqual(recorded.map((l) => l.replace(/ \(.*\)$/, "")), Array.from({ length: 150 }, (_, i) => `[general #${i + 1}] amy: amy ${i + 1}`));
+  assert.deepEqual(amy.err.filter((l) => /not posted|refused|slow/.test(l)), [], "nothing refused reaches the person");
+});
+
 test("in-memory restart: silence and return are shown, numbering starts over, a line typed meanwhile is delivered once", async (t) => {
   const first = await startServer(t, SERVER);
   const watcher = await follow(t, first, "ALL", "watcher", ["--history", "0"]);

@@ -98,7 +98,7 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
   };
   const outbox = new Outbox({
     endpoint: post, curve: o.curve, giveUpMs: o.giveUpMs, onFailure: fail, screen,
-    token: () => account.token, refused: (err) => account.postRefused(err), compact: () => account.compactPosts,
+    token: () => account.token, refused: (err) => account.postRefused(err), compact: () => account.compactPosts, window: () => account.postWindow,
     onPosted: (post, seq, gseq) => ownLines.acked(post.id, { channel: post.channel, seq, gseq }),
     onSent: (message, a) => {
       const group = a.group === true;

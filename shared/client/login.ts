@@ -16,7 +16,7 @@
  */
 import { DateTime } from "luxon";
 import { ClosedError, isChatError, type HandshakeError } from "../errors.js";
-import { takesCompactPost, type AnswerOf, type ControlRequest, type HelloAnswer, type LoginAnswer } from "../protocol/index.js";
+import { postWindow, takesCompactPost, type AnswerOf, type ControlRequest, type HelloAnswer, type LoginAnswer } from "../protocol/index.js";
 import { RejectedError } from "../protocol/errors.js";
 import type { CurveClientKeys } from "../transport/curve.js";
 import { isLoopbackEndpoint } from "../transport/loopback.js";
@@ -97,6 +97,8 @@ export class Account implements Greeter {
   filePort: number | undefined;
   /** Whether the server's last hello answer said it takes the compact post ("posts": 2); false before, and from older servers. */
   compactPosts = false;
+  /** How many posts may be in flight, from the server's last hello answer (its window); 1 before, and from older servers. */
+  postWindow = 1;
   readonly passwords: Passwords;
   private readonly tokens: TokenFile | undefined;
   /* Its own requester: a password request's long wait holds up no other question. */
@@ -235,6 +237,7 @@ export class Account implements Greeter {
     this.mode = a.accounts;
     this.filePort = a.filePort;
     this.compactPosts = takesCompactPost(a);
+    this.postWindow = postWindow(a);
   }
 
   /** Session: a hello was refused; true when it should be said again at once (without the token that ended). */

@@ -1,6 +1,7 @@
 /**
  * A chat client's posts, and its private and group messages, on their way
- * to the server: queued in order on their own requester (poster.ts), an outage reported once (and its end), the lines
+ * to the server: queued in order on their own requester (poster.ts; several
+ * in flight where the server allows, pipelined-requester.ts), an outage reported once (and its end), the lines
  * not yet taken shown as pending from an outage until they are delivered,
  * and at the end of input a bounded wait for the acks (said, when the server
  * is away), given up once the server has been silent for --give-up seconds.
@@ -9,7 +10,7 @@ import type { MsgAnswer, Post } from "../protocol/index.js";
 import type { CurveClientKeys } from "../transport/curve.js";
 import type { HandshakeError } from "../errors.js";
 import { RejectedError } from "../protocol/errors.js";
-import { ReliableRequester } from "../transport/requester.js";
+import { PipelinedRequester } from "../transport/pipelined-requester.js";
 import type { EndpointLike } from "../transport/moving-endpoint.js";
 import { isDirect, Poster, type DirectMessage, type Outgoing, type PostResult } from "./poster.js";
 import { plural } from "./ui/format.js";
@@ -30,6 +31,8 @@ export interface OutboxOptions {
   token?: () => string | undefined;
   /** Whether posts may take the compact form (the server's hello answer had "posts": 2). */
   compact?: () => boolean;
+  /** How many posts may be in flight at once (the server's hello answer's window; 1 without one). */
+  window?: () => number;
   /** A refusal the client handles itself (a name it may not use); true when nothing more is to be said. */
   refused?: (err: RejectedError) => boolean;
   /** Hears each post the server numbered. */
@@ -40,7 +43,7 @@ export interface OutboxOptions {
 
 /** The posts typed, delivered one after another. */
 export class Outbox {
-  private readonly requester: ReliableRequester;
+  private readonly requester: PipelinedRequester;
   private readonly poster: Poster;
   private outage = false;
   /** Whether the screen shows the queued posts: from an outage until the queue is empty. */
@@ -52,7 +55,7 @@ export class Outbox {
   private giveUpTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: OutboxOptions) {
-    this.requester = new ReliableRequester({ endpoint: o.endpoint, curve: o.curve, onFailure: o.onFailure, onStatus: (up) => this.status(up) });
+    this.requester = new PipelinedRequester({ endpoint: o.endpoint, curve: o.curve, onFailure: o.onFailure, onStatus: (up) => this.status(up) });
     this.poster = new Poster(this.requester, (r: PostResult) => {
       this.showPending();
       if ("answer" in r) return o.onSent?.(r.post, r.answer);
@@ -62,7 +65,7 @@ export class Outbox {
       /* A message's refusal is the server's sentence as it is ("no account or group named bob"). */
       if (isDirect(r.post) && r.error instanceof RejectedError) o.screen.warning(r.reason);
       else o.screen.warning(`not ${isDirect(r.post) ? `sent to ${r.post.to}` : "posted"} (${r.reason}): ${preview(r.post.body)}`);
-    }, o.token, o.compact);
+    }, o.token, o.compact, o.window);
   }
 
   /** Queues a post or a message behind every one queued before it. */

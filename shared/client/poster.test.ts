@@ -8,8 +8,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Router } from "zeromq";
-import { decodeAnswer, encodeControl, encodeControlAnswer, encodeError, takesCompactPost, type Post } from "../protocol/index.js";
+import { decodeAnswer, encodeControl, encodeControlAnswer, encodeError, postWindow, takesCompactPost, type Post } from "../protocol/index.js";
 import { ReliableRequester } from "../transport/requester.js";
+import { PipelinedRequester } from "../transport/pipelined-requester.js";
+import { PostOrder } from "../server/post-order.js";
 import { Poster, type PostResult } from "./poster.js";
 
 test("a malformed ack fails its post with a sentence, and the queue behind it goes on", async (t) => {
@@ -110,4 +112,60 @@ test("a compact post refused as bad-request (a server moved to that does not kno
     ["post", "s1-1", "dev", "amy", "2026-01-31T22:00:00.000Z", "say", "hi"],
     ["post", "s1-2", "dev", "amy", "2026-01-31T22:00:01.000Z", "say", "there"],
   ]);
+});
+
+test("with a window of 8, eight posts are in flight at once, each naming the one before; one refused for now goes again with those behind it, in order", async (t) => {
+  /*
+   * The server: holds its answers until eight posts are in (the window, all sent before any answer),
+   * refuses s1-3 once with slow-down, and what came behind it out-of-order by the server's own rule
+   * (PostOrder); takes everything else, numbering in the order taken.
+   */
+  const server = new Router({ linger: 0 });
+  t.after(() => server.close());
+  await server.bind("tcp://127.0.0.1:0");
+  const order = new PostOrder();
+  const taken: string[] = [];
+  const arrived: string[] = [];
+  let refusedOnce = false;
+  void (async () => {
+    const held: Buffer[][] = [];
+    for await (const frames of server) {
+      const [identity, empty, op, meta] = frames.map(String);
+      if (op === "hello") {
+        await server.send([frames[0]!, empty!, ...encodeControlAnswer({ epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, posts: 2, window: 8 })]);
+        continue;
+      }
+      arrived.push(meta!.split(" ").filter((_, i) => i === 0 || i === 5).join(" after "));
+      held.push(frames);
+      if (taken.length === 0 && held.length < 8) continue;
+      for (const f of held.splice(0)) {
+        const [id, , , , , after] = String(f[3]).split(" ");
+        let reply: string[];
+        if (order.blocks(identity!, after)) reply = encodeError("out-of-order", "behind a refused one");
+        else if (id === "s1-3" && !refusedOnce) {
+          refusedOnce = true;
+          order.refused(identity!);
+          reply = encodeError("slow-down", "wait", 10);
+        } else reply = ["ok", String(taken.push(id!)), "1"];
+        await server.send([f[0]!, f[1]!, ...reply]);
+      }
+    }
+  })();
+  const requester = new PipelinedRequester({ endpoint: server.lastEndpoint! });
+  t.after(() => requester.close());
+  const answer = decodeAnswer("hello", await requester.request(encodeControl({ op: "hello", hello: { session: "s1", user: "amy", channels: ["dev"] } })));
+  const results: PostResult[] = [];
+  const poster = new Poster(requester, (r) => results.push(r), () => undefined, () => takesCompactPost(answer), () => postWindow(answer));
+  t.after(() => poster.close());
+  const ids = Array.from({ length: 12 }, (_, i) => `s1-${i + 1}`);
+  for (const id of ids) poster.send({ id, channel: "dev", user: "amy", time: "2026-01-31T22:00:00.000Z", kind: "say", body: id });
+  await poster.idle();
+
+  assert.deepEqual(results.map((r) => ("seq" in r ? `${r.post.id} #${r.seq}` : "error" in r ? r.reason : "?")), ids.map((id, i) => `${id} #${i + 1}`));
+  assert.deepEqual(taken, ids, "recorded in the order sent");
+  assert.deepEqual(arrived.slice(0, 8), ["s1-1", ...ids.slice(1, 8).map((id, i) => `${id} after ${ids[i]}`)], "the first eight before any answer, each naming the one before");
+  // s1-1 and s1-2 answered make room for s1-9 and s1-10 (refused too, behind s1-3); once every answer is in:
+  // s1-3 again (its predecessor answered: no `after`), those behind it in order, then the rest.
+  const named = (from: number, to: number) => ids.slice(from - 1, to).map((id) => `${id} after s1-${Number(id.slice(3)) - 1}`);
+  assert.deepEqual(arrived.slice(8), [...named(9, 10), "s1-3", ...named(4, 12)]);
 });
