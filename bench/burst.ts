@@ -8,9 +8,9 @@
  * limit, about 8 s, not the chat.
  *
  * Baseline: the same traffic shape with bare sockets: 8 posting sockets,
- * one post in flight each (as each chat client posts its next line only
- * once the last is acknowledged), through the bare REP-to-PUB relay, to one
- * counting SUB. The chat side carries whole clients (process start, Lazy
+ * each with as many posts in flight as a chat client keeps against a single
+ * server (POST_WINDOW, the hello answer's window), through the bare
+ * relay, to one counting SUB. The chat side carries whole clients (process start, Lazy
  * Pirate requester, feed, printing), so the ratio is what all of that costs.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -19,7 +19,7 @@ import { once } from "./fanout.js";
 import { ROOT, startServer, startWorker } from "./lib/children.js";
 import { figure, type Figure } from "./lib/report.js";
 import { cpuSeconds } from "./lib/proc-stats.js";
-import { ALL } from "../shared/protocol/limits.js";
+import { ALL, POST_WINDOW } from "../shared/protocol/limits.js";
 
 const SENDERS = 8;
 const LINES = 2000;
@@ -41,7 +41,7 @@ export async function burst(): Promise<{ figures: Figure[]; details: object }> {
   const sub = startWorker();
   let bare;
   try {
-    bare = await once(server, poster, [sub], { messages: SENDERS * LINES, highWaterMark: 100_000, sockets: SENDERS, window: 1 });
+    bare = await once(server, poster, [sub], { messages: SENDERS * LINES, highWaterMark: 100_000, sockets: SENDERS, window: POST_WINDOW });
   } finally {
     await Promise.all([server.stop(), poster.stop(), sub.stop()]);
   }
