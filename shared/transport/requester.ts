@@ -6,84 +6,41 @@
  * Requests queue behind each other, which keeps each sender's posts in order.
  */
 import { Request } from "zeromq";
-import { ClosedError, ServerUnreachableError, zmqErrorCode, type HandshakeError } from "../errors.js";
-import { watchHandshakes } from "./handshake-watch.js";
-import { isIpv6Endpoint } from "./endpoint.js";
-import { curveClientOptions, type CurveClientKeys } from "./curve.js";
-import { endpointOf, onMove, type EndpointLike } from "./moving-endpoint.js";
+import { ServerUnreachableError, zmqErrorCode } from "../errors.js";
+import { LazyPirate, type LazyPirateOptions, type PendingRequest } from "./lazy-pirate.js";
 
-export interface RequesterOptions {
-  /** The server's post endpoint; one that moves (moving-endpoint.ts) makes the requester reconnect there. */
-  endpoint: EndpointLike;
-  /** How long one attempt waits for its reply before the socket is replaced. */
-  attemptMs?: number;
-  /** Client-side CURVE keys, when the server encrypts. */
-  curve?: CurveClientKeys | undefined;
-  /** Hears when the server stops answering (false) and answers again (true). */
-  onStatus?: (reachable: boolean) => void;
-  /**
-   * Hears, once, that the handshake can never succeed (wrong or missing
-   * server key). Called before pending requests reject with the error, so a
-   * listener that closes the requester makes them reject with ClosedError.
-   */
-  onFailure?: (err: HandshakeError) => void;
-}
+/** How one attempt waits for its reply before the socket is replaced: `attemptMs`. */
+export type RequesterOptions = LazyPirateOptions;
 
 export interface RequestOptions {
   /** Give up (ServerUnreachableError) once this many ms have passed; default never. */
   timeoutMs?: number;
 }
 
-interface Job {
-  frames: string[];
+interface Job extends PendingRequest {
   deadline: number;
   started: number;
-  resolve: (reply: Buffer[]) => void;
-  reject: (err: Error) => void;
 }
 
-export class ReliableRequester {
-  private readonly attemptMs: number;
-  private readonly stopFollowing: () => void;
-  private socket: Request | undefined;
-  private readonly jobs: Job[] = [];
+export class ReliableRequester extends LazyPirate<Request, Job> {
   private running = false;
-  private closed = false;
-  private reachable = true;
-  private failure: HandshakeError | undefined;
   /** The attempt in flight was given up by retryNow(): its silence is no news about the server. */
   private retrying = false;
 
-  constructor(private readonly options: RequesterOptions) {
-    this.attemptMs = options.attemptMs ?? 2000;
-    this.stopFollowing = onMove(options.endpoint, () => this.reconnect());
-  }
-
-  /** Where requests go now. */
-  get endpoint(): string {
-    return endpointOf(this.options.endpoint);
+  constructor(options: RequesterOptions) {
+    super(options, Request);
   }
 
   /** Sends `frames` and resolves with the reply frames, retrying as needed. */
   request(frames: string[], options: RequestOptions = {}): Promise<Buffer[]> {
-    if (this.closed) return Promise.reject(new ClosedError());
-    if (this.failure) return Promise.reject(this.failure);
+    const refusal = this.refusal();
+    if (refusal) return Promise.reject(refusal);
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const deadline = options.timeoutMs === undefined ? Infinity : started + options.timeoutMs;
       this.jobs.push({ frames, deadline, started, resolve, reject });
       if (!this.running) void this.run();
     });
-  }
-
-  /** Requests not yet answered, the one in flight included. */
-  get pending(): number {
-    return this.jobs.length;
-  }
-
-  /** Whether the last attempt got an answer. */
-  get isReachable(): boolean {
-    return this.reachable;
   }
 
   /**
@@ -102,18 +59,10 @@ export class ReliableRequester {
    * The endpoint moved: the socket is replaced, and the request in flight
    * (if any) is sent again at once, unchanged, to the new endpoint.
    */
-  reconnect(): void {
+  override reconnect(): void {
     if (this.closed) return;
     if (this.running) this.retrying = true;
     this.dropSocket();
-  }
-
-  /** Abandons every pending request (they reject with ClosedError). */
-  close(): void {
-    this.closed = true;
-    this.stopFollowing();
-    this.dropSocket();
-    for (const job of this.jobs.splice(0)) job.reject(new ClosedError());
   }
 
   private async run(): Promise<void> {
@@ -165,38 +114,5 @@ export class ReliableRequester {
       this.dropSocket();
       return undefined;
     }
-  }
-
-  private newSocket(): Request {
-    const { curve } = this.options;
-    const socket = new Request({
-      linger: 0,
-      ipv6: isIpv6Endpoint(this.endpoint),
-      ...curveClientOptions(curve),
-    });
-    watchHandshakes(socket, this.endpoint, curve !== undefined, (err) => this.fail(err));
-    socket.connect(this.endpoint);
-    this.socket = socket;
-    return socket;
-  }
-
-  /** No request can ever get through: say so, and reject what is pending. */
-  private fail(err: HandshakeError): void {
-    if (this.closed || this.failure) return;
-    this.failure = err;
-    this.options.onFailure?.(err);
-    this.dropSocket();
-    for (const job of this.jobs.splice(0)) job.reject(err);
-  }
-
-  private dropSocket(): void {
-    if (this.socket && !this.socket.closed) this.socket.close();
-    this.socket = undefined;
-  }
-
-  private setReachable(reachable: boolean): void {
-    if (reachable === this.reachable) return;
-    this.reachable = reachable;
-    this.options.onStatus?.(reachable);
   }
 }
