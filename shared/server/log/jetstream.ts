@@ -34,8 +34,8 @@
  * each ack; the acks are awaited together. An unanswered publish (timeout,
  * no responders, a node dying, a leader election, which takes a few
  * seconds) is published again, same message id, for up to RETRY_MS; then
- * the batch is refused (the client hears `unavailable` and retries with the
- * same id). A publish retried after a later one of its batch was stored
+ * the batch is refused (the client hears `unavailable` and reports the line
+ * not posted; a retry with the same id is stored once). A publish retried after a later one of its batch was stored
  * lands after it: the numbers are right (they come from the index), only
  * the order within that batch changes. Once acked, appendBatch waits until
  * the index has applied the highest sequence acked and answers with
