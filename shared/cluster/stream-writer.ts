@@ -7,7 +7,9 @@
  * duplicate window a no-op whose ack names the first copy's sequence.
  *
  * Messages go out in order on one connection without waiting for each
- * other's acks; the acks are awaited together.
+ * other's acks; the acks are awaited together. Messages that share a key
+ * (one author's posts in a batch) are stored in list order: each goes out
+ * once the one before it with that key is acknowledged.
  *
  * Where NATS can drop, and what repairs it: a publish can go unanswered (the
  * ack times out, no responders while a node dies or a leader is elected,
@@ -17,7 +19,8 @@
  * `patienceMs`; then one ClusterError. Whether a message never acked was
  * stored is then unknown: the caller's retry with the same id settles it. A
  * message published again after a later one of its list was stored lands
- * after it (the order within one list can change; each is stored once).
+ * after it: the order within one list can change, except between messages
+ * of one key, and each is stored once.
  */
 import type { PubAck } from "@nats-io/jetstream";
 import { delay } from "../delay.js";
@@ -27,6 +30,8 @@ export interface Publication {
   /** The message id: the same id is stored once within the duplicate window. */
   id: string;
   data: Uint8Array;
+  /** Messages with the same key are stored in the order of the list (each published once the one before it is acked). */
+  key?: string;
 }
 
 export interface PublishOptions {
@@ -41,24 +46,44 @@ export interface PublishOptions {
   stopped?: () => Error | undefined;
 }
 
-/** Publishes every message to `subject`, pipelined; resolves with their acks in order. */
+/** Publishes every message to `subject`, pipelined (one key's in order); resolves with their acks in order. */
 export async function publishAll(cluster: Cluster, subject: string, messages: readonly Publication[], o: PublishOptions): Promise<PubAck[]> {
   const acks: (PubAck | undefined)[] = messages.map(() => undefined);
+  const before = predecessors(messages);
   const deadline = Date.now() + o.patienceMs;
   let why: unknown;
-  for (let round = 0; ; round++) {
+  for (let failures = 0; ;) {
     const stop = o.stopped?.();
     if (stop) throw stop;
-    const sent = messages.map((m, i) => acks[i] ? undefined : cluster.js.publish(subject, m.data, { msgID: m.id, timeout: o.ackMs }));
+    /* Unacked messages whose key's predecessor (if any) is acked go out now; the rest wait for a later round. */
+    const sent = messages.map((m, i) => acks[i] || (before[i]! >= 0 && !acks[before[i]!])
+      ? undefined
+      : cluster.js.publish(subject, m.data, { msgID: m.id, timeout: o.ackMs }));
+    let failed = false;
     (await Promise.allSettled(sent)).forEach((r, i) => {
       if (r.status === "fulfilled" && r.value) acks[i] = r.value;
-      else if (r.status === "rejected") why = r.reason;
+      else if (r.status === "rejected") {
+        why = r.reason;
+        failed = true;
+      }
     });
     const missing = acks.filter((a) => !a).length;
     if (missing === 0) return acks as PubAck[];
+    if (!failed) continue; // every publish was acked: the next of each key goes out at once
     if (Date.now() >= deadline) {
       throw new ClusterError(`the NATS cluster did not acknowledge ${missing} messages within ${Math.round(o.patienceMs / 1000)} s (${(why as Error)?.message ?? "no answer"})`);
     }
-    await delay(Math.min(o.pauseMs * 2 ** round, o.maxPauseMs ?? o.pauseMs));
+    await delay(Math.min(o.pauseMs * 2 ** failures++, o.maxPauseMs ?? o.pauseMs));
   }
+}
+
+/** For each message, the index of the one before it with the same key, or -1. */
+function predecessors(messages: readonly Publication[]): number[] {
+  const last = new Map<string, number>();
+  return messages.map((m, i) => {
+    if (m.key === undefined) return -1;
+    const previous = last.get(m.key) ?? -1;
+    last.set(m.key, i);
+    return previous;
+  });
 }

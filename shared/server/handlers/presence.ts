@@ -14,7 +14,7 @@ export const handlers: ControlHandlers<"hello" | "bye" | "who"> = {
       epoch: c.log.epoch, heartbeatMs: c.heartbeatMs, presenceMs: Math.floor(c.presenceMs / 3), accounts: c.accounts.mode,
       ...(c.filePort === undefined ? {} : { filePort: c.filePort }),
       posts: 2, // takes "post2" as well as "post" (ops/chat.ts)
-      window: c.log.keepsBatchOrder ? POST_WINDOW : 1,
+      window: POST_WINDOW, // posts in flight at once, kept in order (pipeline.ts, post-order.ts)
     };
     return { answer, events: c.presence.hello(hello, c.now) };
   },

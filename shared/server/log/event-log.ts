@@ -100,13 +100,6 @@ export interface EventLog {
    * where waiting only delays replies and publications.
    */
   readonly groupCommit: boolean;
-  /**
-   * Whether a batch's entries are recorded in the order given, always: then
-   * a client may have several posts in flight (the hello answer's window),
-   * since the pipeline keeps them in order. The cluster's stream does not
-   * promise it (a publish retried within a batch lands after later ones).
-   */
-  readonly keepsBatchOrder: boolean;
   /** Newest committed gseq (0 when empty). */
   readonly gseq: number;
   /** Newest committed seq of a channel (0 when it has none). */
@@ -120,7 +113,9 @@ export interface EventLog {
    * resolving with each entry's numbers once it is durable, after every
    * `onCommitted` listener has been told. On failure it rejects and forgets
    * the whole batch, numbering included. One batch at a time: the caller
-   * waits for a batch to settle before appending the next.
+   * waits for a batch to settle before appending the next. One author's
+   * entries are recorded in the order given, retries or not: a client with
+   * several posts in flight (the hello answer's window) relies on it.
    */
   appendBatch(entries: readonly LogEntry[]): Promise<Numbers[]>;
   /** Calls `listener` with every batch committed from now on, in order; returns an unsubscribe. */

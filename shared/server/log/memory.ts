@@ -54,7 +54,6 @@ export class MemoryLog implements EventLog {
    * waiting for the turn's end (strace, 16 REQ clients).
    */
   readonly groupCommit: boolean = false;
-  readonly keepsBatchOrder: boolean = true;
   private chunks: Buffer[] = [Buffer.allocUnsafe(CHUNK)];
   private used = 0;
   /** Arena position of each entry, by gseq - 1: chunk * CHUNK + offset. */

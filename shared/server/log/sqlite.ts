@@ -63,8 +63,6 @@ export function openSqliteLog(path: string): SqliteLog {
 export class SqliteLog implements EventLog {
   readonly epoch: string;
   readonly groupCommit: boolean = true;
-  /* One transaction, its rows inserted in the batch's order. */
-  readonly keepsBatchOrder: boolean = true;
   /** The connection, for the other tables of the same file (accounts); closed with the log. */
   readonly database: Database.Database;
   private count: number;
