@@ -21,17 +21,23 @@ import { dirname, join } from "node:path";
 import { build } from "esbuild";
 import { ROOT_DIR } from "../shared/root.js";
 import { BUNDLE_DIR, programs, type Program } from "./programs.js";
+import { requireCommonJs } from "./require-commonjs.js";
 
 /**
- * Packages left for Node to load from node_modules, as without the bundle:
- * zeromq and better-sqlite3 load native addons from their own folders; pino
- * is CommonJS that starts worker threads by file path; NATS is loaded only
- * with --cluster; yargs (only for options, --help and usage errors) finds
- * its translations relative to its own file, so bundled it would print
- * --help in English only. Every other package (chalk, string-width,
- * wrap-ansi, luxon: pure ES modules) is bundled with the code that uses it.
+ * Packages left for Node to load from node_modules, as without the bundle.
+ * Imported: NATS (ES modules, loaded only with --cluster) and yargs (only for
+ * options, --help and usage errors), which finds its translations relative
+ * to its own file, so bundled it would print --help in English only.
+ * Every other package (chalk, string-width, wrap-ansi, luxon: pure ES
+ * modules) is bundled with the code that uses it.
  */
-const EXTERNAL = ["zeromq", "better-sqlite3", "pino", "@nats-io/*", "yargs"];
+const EXTERNAL = ["@nats-io/*", "yargs"];
+/**
+ * Required (CommonJS, require-commonjs.ts), also from node_modules: zeromq
+ * and better-sqlite3 load native addons from their own folders; pino
+ * requires Node's modules and starts worker threads by file path.
+ */
+const REQUIRED = ["zeromq", "better-sqlite3", "pino"];
 
 async function bundle(p: Program): Promise<void> {
   const result = await build({
@@ -52,6 +58,7 @@ async function bundle(p: Program): Promise<void> {
     platform: "node",
     target: "node20",
     external: EXTERNAL,
+    plugins: [requireCommonJs(REQUIRED)],
     metafile: true,
     logLevel: "warning",
   });
