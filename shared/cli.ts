@@ -6,12 +6,14 @@
  * (plain-args.ts), to the same result.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { isChatError, UsageError } from "./errors.js";
 import { plainArgs, type Define } from "./plain-args.js";
+import { ROOT_DIR } from "./root.js";
 
 /** What --version prints: the release and the wire protocol it speaks. */
 function version(): string {
-  return `${(JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version} (protocol mchat/1)`;
+  return `${(JSON.parse(readFileSync(join(ROOT_DIR, "package.json"), "utf8")) as { version: string }).version} (protocol mchat/1)`;
 }
 
 /**

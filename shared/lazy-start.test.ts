@@ -5,7 +5,8 @@
  * client reaches chalk (only for colour: paint.ts), the terminal's screen
  * (only in a terminal: open-screen.ts) or the file machinery (only with a
  * transfer: transfers.ts). shared/cluster/lazy-nats.test.ts does the same
- * for NATS.
+ * for NATS. These read the sources; build/bundle.test.ts checks the same on
+ * the bundles the build makes of them, which are what actually runs.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

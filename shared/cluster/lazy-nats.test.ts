@@ -3,6 +3,7 @@
  * imports statically (following `import ... from`, not `import type` and
  * not `await import()`) imports @nats-io. The cluster's modules are loaded
  * by dynamic import when --cluster (or --directory's directory) needs them.
+ * build/bundle.test.ts checks the same on the built bundles.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

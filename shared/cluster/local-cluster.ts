@@ -12,12 +12,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { ChatError } from "../errors.js";
+import { ROOT_DIR } from "../root.js";
 import { startNatsCluster, type NatsCluster } from "./nats-nodes.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const HOST = "127.0.0.1";
 
 export interface LocalClusterOptions {
@@ -55,10 +54,10 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
     nats = await startNatsCluster(dir, 3);
     o.print(`NATS nodes: ${nats.urls} (stores in ${dir})`);
     const directory = await piece(children, o.print, "directory", [
-      join(ROOT, "part4/mc_directory.js"), HOST, String(o.port), "--cluster", nats.urls,
+      join(ROOT_DIR, "part4/mc_directory.js"), HOST, String(o.port), "--cluster", nats.urls,
       "--users-per-server", String(o.usersPerServer), "--idle", String(o.idle),
     ], /directory listening on tcp:\/\/([^\s,]+)/);
-    await piece(children, o.print, "server", [join(ROOT, "part4/mc_server.js"), HOST, "0", "0", "--cluster", nats.urls], /listening: posts on/);
+    await piece(children, o.print, "server", [join(ROOT_DIR, "part4/mc_server.js"), HOST, "0", "0", "--cluster", nats.urls], /listening: posts on/);
     return { directory: directory[1]!, nats, stop };
   } catch (err) {
     await stop();
@@ -68,7 +67,7 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
 
 /** Starts `node ...args`, echoes its lines, and resolves with the first line matching `ready`. */
 function piece(children: ChildProcess[], print: (l: string) => void, name: string, args: string[], ready: RegExp): Promise<RegExpMatchArray> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { cwd: ROOT_DIR, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let done = false;

@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { ROOT_DIR } from "./root.js";
+import { ROOT_DIR } from "../root.js";
 
 /** The default template: a server on this host, on free ports, in the cluster. */
 export const DEFAULT_LAUNCH = `node ${ROOT_DIR}/part4/mc_server.js {ip} 0 0 --cluster {cluster}`;

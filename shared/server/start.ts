@@ -6,16 +6,15 @@
  * `--data` move it.
  */
 import { mkdirSync } from "node:fs";
-import { dirname, isAbsolute, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { isAbsolute, join, relative } from "node:path";
 import { endpointArg } from "../args.js";
 import { runCli } from "../cli.js";
 import { UsageError } from "../errors.js";
 import { PARTS } from "../parts.js";
+import { ROOT_DIR } from "../root.js";
 import { serve } from "./serve.js";
 import { serverExtras, serverOptions, type ServerExtraArgs } from "./server-cli.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const HOST = "127.0.0.1";
 
 type Args = ServerExtraArgs & { ports: string; data?: string };
@@ -49,7 +48,7 @@ async function start(a: Args): Promise<void> {
 
 /** The data folder, made (with its parents) if missing. */
 function dataFolder(given: string | undefined): string {
-  const folder = given ?? join(ROOT, "data");
+  const folder = given ?? join(ROOT_DIR, "data");
   try {
     mkdirSync(folder, { recursive: true });
   } catch (err) {
