@@ -39,6 +39,21 @@ test("Ctrl-C while piped lines wait for a server that is down: exit 1 at once, c
   assert.equal(amy.err.at(-1), "3 messages were not delivered: stopped before the server acknowledged them", amy.err.join("\n"));
 });
 
+test("Ctrl-C with posts in flight to a stalled server: exit 1 at once with the count, and no stack trace", async (t) => {
+  const server = await startServer(t, SERVER);
+  const amy = await follow(t, server, "general", "amy", ["--history", "0"]);
+  amy.write(numberedLines("amy", 1, 20));
+  await amy.line(/^amy: amy 20 \(/);
+  server.kill("SIGSTOP"); // killed (SIGKILL) when the test ends, stopped or not
+  amy.write(numberedLines("amy", 21, 40));
+  // Said only while posts are on the wire unanswered: up to the window of them.
+  await amy.line(/ is not answering; 20 messages are kept and will be sent when it is back$/, "err");
+  amy.kill("SIGINT");
+  assert.equal(await amy.exit, 1);
+  assert.equal(amy.err.at(-1), "20 messages were not delivered: stopped before the server acknowledged them", amy.err.join("\n"));
+  assert.deepEqual(amy.err.filter((l) => /Error|^\s+at /.test(l)), []);
+});
+
 test("a late joiner shows the last 20 messages as history, then live ones, with no gap or duplicate", async (t) => {
   const server = await startServer(t, SERVER);
   assert.equal((await runToExit(t, CLIENT, clientArgs(server, "general", "amy", ["--history", "0"]), numberedLines("amy", 1, 30))).code, 0);

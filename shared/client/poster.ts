@@ -137,8 +137,19 @@ export class Poster {
       const i = this.flights.length;
       const next = this.queue[i]!;
       if (i > 0 && (isDirect(next) || isDirect(this.queue[i - 1]!))) break;
-      this.flights.push(this.attempt(next, i > 0 ? this.queue[i - 1]!.id : undefined));
+      this.flights.push(this.launch(next, i > 0 ? this.queue[i - 1]!.id : undefined));
     }
+  }
+
+  /*
+   * An attempt whose outcome is read later, in order: closing rejects every
+   * attempt in flight with ClosedError, and only the oldest is awaited
+   * then; the rest must not end the process as unhandled rejections.
+   */
+  private launch(post: Outgoing, after: string | undefined): Promise<Outcome> {
+    const flight = this.attempt(post, after);
+    flight.catch(() => {});
+    return flight;
   }
 
   /**
@@ -154,7 +165,7 @@ export class Poster {
       if (refusal.code === "slow-down") await waitOutSlowDown(refusal, { signal: this.abort.signal });
       this.flights.length = 0;
       for (const [i, o] of outcomes.entries()) {
-        this.flights.push("again" in o ? this.attempt(this.queue[i]!, i > 0 ? this.queue[i - 1]!.id : undefined) : Promise.resolve(o));
+        this.flights.push("again" in o ? this.launch(this.queue[i]!, i > 0 ? this.queue[i - 1]!.id : undefined) : Promise.resolve(o));
       }
     } finally {
       this.holding = false;
