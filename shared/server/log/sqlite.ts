@@ -20,6 +20,7 @@ import { ALL } from "../../protocol/limits.js";
 import { IdIndex } from "../id-index.js";
 import { CommitListeners, readRange, sinceRange, type CommittedBatch, type EventLog, type LogEntry, type Numbers, type StoredEntry } from "./event-log.js";
 import { migrate } from "./migrations.js";
+import { MessageInserts } from "./sqlite-inserts.js";
 
 const COLUMNS = "gseq, channel, seq, id, user, time, kind, body, type, received, account, target";
 /* What a read answers: the current text of an edited message is its latest edit's. */
@@ -106,19 +107,23 @@ export class SqliteLog implements EventLog {
     this.allReceived = db.prepare("SELECT received FROM entries WHERE gseq = ?").pluck();
     this.channelReceived = db.prepare("SELECT received FROM entries WHERE channel = ? AND seq = ?").pluck();
     this.lastOf = db.prepare(`${READ} WHERE e.channel = ? AND e.user = ? AND e.type = 'message' AND e.account = 1 AND e.deleted = 0 ORDER BY e.seq DESC LIMIT 1`);
+    const messages = new MessageInserts(db);
     this.write = db.transaction((entries: readonly LogEntry[], numbers: Numbers[], heads: Map<string, number>) => {
+      messages.clear();
       let received = this.lastReceived;
       for (let i = 0; i < entries.length; i++) {
         const e = entries[i]!;
         const n = numbers[i]!;
         received = Math.max(received, e.received);
-        /* Positional rather than named (@gseq, ...) parameters: about 1 µs a row less to bind. */
         if (e.type === "message") {
-          insert.run(n.gseq, e.channel, n.seq, e.id, e.user, e.time, e.kind, e.body, e.type, received, e.account ? 1 : 0, null);
+          messages.add(e, n, received);
           continue;
         }
+        /* The message it changes may be one of this batch's. */
+        messages.flush();
         const target = this.targetOf.get(e.channel, e.target) as { type: string; deleted: number } | undefined;
         if (target?.type !== "message" || target.deleted) throw new Error(`${e.type} of #${e.target} in ${e.channel}: no such message`);
+        /* Positional rather than named (@gseq, ...) parameters: about 1 µs a row less to bind. */
         insert.run(n.gseq, e.channel, n.seq, e.id, e.user, e.time, e.kind, e.body, e.type, received, 1, e.target);
         if (e.type === "edit") {
           markEdited.run(n.gseq, e.channel, e.target);
@@ -127,6 +132,7 @@ export class SqliteLog implements EventLog {
           eraseEdits.run(e.channel, e.target);
         }
       }
+      messages.flush();
       for (const [name, head] of heads) setHead.run(name, head);
     });
   }
