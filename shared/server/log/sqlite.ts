@@ -2,7 +2,10 @@
  * The durable engine (mc_server --store file.db): SQLite through
  * better-sqlite3, in WAL mode. Each appendBatch() is one transaction, so the
  * server's group commit (every post of one event-loop turn) costs one WAL
- * commit; posts are acknowledged and published only after it.
+ * commit; posts are acknowledged and published only after it. A commit
+ * writes the pages of the rows it adds and nothing else (each of which is
+ * a 4 KiB WAL frame): channel heads are not stored but found in entries at
+ * start.
  *
  * synchronous=NORMAL in WAL mode: a committed batch survives the server
  * process being killed (kill -9); an operating-system crash or power cut
@@ -26,6 +29,15 @@ const COLUMNS = "gseq, channel, seq, id, user, time, kind, body, type, received,
 /* What a read answers: the current text of an edited message is its latest edit's. */
 const READ = `SELECT e.gseq, e.channel, e.seq, e.id, e.user, e.time, e.kind, COALESCE(x.body, e.body) AS body, e.type, e.received,
   e.account, e.target, e.edited_by, e.deleted FROM entries e LEFT JOIN entries x ON x.gseq = e.edited_by`;
+
+/*
+ * Each channel's head (its largest seq), channel after channel: each step
+ * is one search of entries_by_channel (channel, seq), not a scan of entries.
+ */
+const HEADS = `WITH RECURSIVE c(name) AS (
+    SELECT MIN(channel) FROM entries
+    UNION ALL SELECT (SELECT MIN(channel) FROM entries WHERE channel > c.name) FROM c WHERE c.name IS NOT NULL)
+  SELECT name, (SELECT MAX(seq) FROM entries WHERE channel = c.name) AS head FROM c WHERE name IS NOT NULL`;
 
 type Row = Omit<StoredEntry, "account" | "target" | "edited" | "deleted"> & {
   account?: number | true; target?: number | null; edited_by?: number | null; deleted?: number | true;
@@ -79,7 +91,7 @@ export class SqliteLog implements EventLog {
   private readonly targetOf: Database.Statement;
   /** The newest receive time stored: receive times never go back along the log. */
   private lastReceived: number;
-  private readonly write: (entries: readonly LogEntry[], numbers: Numbers[], heads: Map<string, number>) => void;
+  private readonly write: (entries: readonly LogEntry[], numbers: Numbers[]) => void;
 
   /** Takes a database already migrated to the latest schema (see openSqliteLog). */
   constructor(private readonly db: Database.Database) {
@@ -88,9 +100,7 @@ export class SqliteLog implements EventLog {
     this.epoch = epoch ?? randomBytes(4).toString("hex");
     if (epoch === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('epoch', ?)").run(this.epoch);
     this.count = db.prepare("SELECT COALESCE(MAX(gseq), 0) FROM entries").pluck().get() as number;
-    for (const c of db.prepare("SELECT name, head FROM channels").all() as { name: string; head: number }[]) {
-      this.heads.set(c.name, c.head);
-    }
+    for (const c of db.prepare(HEADS).all() as { name: string; head: number }[]) this.heads.set(c.name, c.head);
     const recent = db.prepare("SELECT id, gseq FROM entries ORDER BY gseq DESC LIMIT 100000").all() as { id: string; gseq: number }[];
     for (let i = recent.length - 1; i >= 0; i--) this.ids.set(recent[i]!.id, recent[i]!.gseq);
 
@@ -100,7 +110,6 @@ export class SqliteLog implements EventLog {
     const eraseMessage = db.prepare("UPDATE entries SET body = x'', deleted = 1 WHERE channel = ? AND seq = ?");
     const eraseEdits = db.prepare("UPDATE entries SET body = x'', deleted = 1 WHERE channel = ? AND target = ? AND type = 'edit'");
     this.targetOf = db.prepare("SELECT type, deleted FROM entries WHERE channel = ? AND seq = ?");
-    const setHead = db.prepare("INSERT INTO channels (name, head) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET head = excluded.head");
     this.byGseq = db.prepare("SELECT id, seq FROM entries WHERE gseq = ?");
     this.allAfter = db.prepare(`${READ} WHERE e.gseq BETWEEN ? AND ? ORDER BY e.gseq`);
     this.channelAfter = db.prepare(`${READ} WHERE e.channel = ? AND e.seq BETWEEN ? AND ? ORDER BY e.seq`);
@@ -108,7 +117,7 @@ export class SqliteLog implements EventLog {
     this.channelReceived = db.prepare("SELECT received FROM entries WHERE channel = ? AND seq = ?").pluck();
     this.lastOf = db.prepare(`${READ} WHERE e.channel = ? AND e.user = ? AND e.type = 'message' AND e.account = 1 AND e.deleted = 0 ORDER BY e.seq DESC LIMIT 1`);
     const messages = new MessageInserts(db);
-    this.write = db.transaction((entries: readonly LogEntry[], numbers: Numbers[], heads: Map<string, number>) => {
+    this.write = db.transaction((entries: readonly LogEntry[], numbers: Numbers[]) => {
       messages.clear();
       let received = this.lastReceived;
       for (let i = 0; i < entries.length; i++) {
@@ -133,7 +142,6 @@ export class SqliteLog implements EventLog {
         }
       }
       messages.flush();
-      for (const [name, head] of heads) setHead.run(name, head);
     });
   }
 
@@ -169,7 +177,7 @@ export class SqliteLog implements EventLog {
       numbers[i] = { seq, gseq: ++gseq };
     }
     try {
-      this.write(entries, numbers, heads);
+      this.write(entries, numbers);
     } catch (err) {
       return Promise.reject(err);
     }
