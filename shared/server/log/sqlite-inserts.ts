@@ -14,7 +14,7 @@ import type { MessageEntry, Numbers } from "./event-log.js";
  */
 const COLUMNS = "gseq, channel, seq, id, user, time, kind, body, received, account";
 const ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-/** Rows per statement: enough for any event-loop turn's batch of REQ clients, far below SQLite's 32,766 variables. */
+/** Rows per statement run (640 variables, far below SQLite's 32,766); a larger batch takes several runs. */
 const MAX_ROWS = 64;
 
 /** Gathers messages, then inserts them with as few statement runs as possible; used within one transaction. */

@@ -3,9 +3,10 @@
  * better-sqlite3, in WAL mode. Each appendBatch() is one transaction, so the
  * server's group commit (every post of one event-loop turn) costs one WAL
  * commit; posts are acknowledged and published only after it. A commit
- * writes the pages of the rows it adds and nothing else (each of which is
- * a 4 KiB WAL frame): channel heads are not stored but found in entries at
- * start.
+ * appends each page it changed to the WAL (a 4 KiB frame each), so it
+ * changes only what its rows need: the messages go in as multi-row INSERTs
+ * (sqlite-inserts.ts), and channel heads are not stored but found in
+ * entries at start.
  *
  * synchronous=NORMAL in WAL mode: a committed batch survives the server
  * process being killed (kill -9); an operating-system crash or power cut
