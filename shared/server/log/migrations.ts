@@ -152,6 +152,20 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   /* ---- end of files ------------------------------------------------------------ */
+  {
+    version: 7,
+    what: "a channel's head is its newest entry's seq, read from entries at start: the channels table is no longer written with every commit",
+    /*
+     * Every commit rewrote the channels table's page for its heads: one WAL
+     * frame (4 KiB) of the 4 or 5 a commit of a few posts writes. Entries are
+     * never removed (a deletion empties a body), so a channel's head is its
+     * largest seq, which entries_by_channel finds at start. Dropped rather
+     * than left to go stale; a release before this version refuses the file.
+     */
+    sql: `
+      DROP TABLE channels;
+    `,
+  },
 ];
 
 /** The version this code writes. */
