@@ -5,6 +5,7 @@
  * mc_server's measured throughput). Baseline: a bare REP server that
  * publishes each request on a PUB socket and acks it, the same hops; and
  * the same in pyzmq (bench/servers/pyzmq_relay.py) when Python has it.
+ * Every server is warmed up first, unmeasured, with the same traffic.
  */
 import { PYZMQ, startServer, startWorker, type Server } from "./lib/children.js";
 import { pythonWithZmq } from "./lib/python.js";
@@ -28,6 +29,10 @@ interface Probe {
 
 type Phase = "light" | "loaded";
 
+/* The warm-up's load (at the loaded phase's rate) and its idle probes. */
+const WARMUP_MS = 500;
+const WARMUP_PROBES = 200;
+
 export async function latency(o: LatencyOptions): Promise<{ figures: Figure[]; details: object }> {
   const probe = startWorker();
   const load = startWorker();
@@ -38,6 +43,21 @@ export async function latency(o: LatencyOptions): Promise<{ figures: Figure[]; d
     servers.bare = await startServer("bench/servers/bare.js", ["relay"]);
     servers.chat = await startServer("part4/mc_server.js", ["--rate", "0"]);
     if (pythonWithZmq()) servers.pyzmq = await startServer(PYZMQ);
+    /*
+     * Not measured: each server takes the loaded phase's traffic for a while,
+     * then idle probes, so that the first round measures what the others do
+     * (they follow a loaded phase). Without it mc_server's first idle round
+     * ran its post path unoptimised (V8 optimised it after 1,000-1,700 posts,
+     * --trace-opt): 120 µs of main-thread CPU a post against 84 once warm,
+     * and V8's compiler threads another 42 µs a post beside it (4 once warm);
+     * and the probing client itself ran cold against the first server.
+     */
+    for (const server of Object.values(servers)) {
+      await load.call("paceStart", { endpoint: server.post, rate: o.loadRate, channel: "load" });
+      await sleep(WARMUP_MS);
+      await load.call("paceStop");
+      await probe.call<Probe>("probe", { post: server.post, pub: server.pub, count: WARMUP_PROBES, intervalMs: o.intervalMs, channel: "lat" }, 120_000);
+    }
     for (let round = 0; round < o.rounds; round++) {
       for (const phase of ["light", "loaded"] as const) {
         for (const [kind, server] of Object.entries(servers)) {
