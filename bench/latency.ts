@@ -5,6 +5,7 @@
  * mc_server's measured throughput). Baseline: a bare REP server that
  * publishes each request on a PUB socket and acks it, the same hops; and
  * the same in pyzmq (bench/servers/pyzmq_relay.py) when Python has it.
+ * Every server is warmed up first, unmeasured, with the same traffic.
  */
 import { PYZMQ, startServer, startWorker, type Server } from "./lib/children.js";
 import { pythonWithZmq } from "./lib/python.js";
@@ -28,6 +29,10 @@ interface Probe {
 
 type Phase = "light" | "loaded";
 
+/* Each of the two warm-ups per server: its load (at the loaded phase's rate) and its idle probes. */
+const WARMUP_MS = 500;
+const WARMUP_PROBES = 200;
+
 export async function latency(o: LatencyOptions): Promise<{ figures: Figure[]; details: object }> {
   const probe = startWorker();
   const load = startWorker();
@@ -38,6 +43,27 @@ export async function latency(o: LatencyOptions): Promise<{ figures: Figure[]; d
     servers.bare = await startServer("bench/servers/bare.js", ["relay"]);
     servers.chat = await startServer("part4/mc_server.js", ["--rate", "0"]);
     if (pythonWithZmq()) servers.pyzmq = await startServer(PYZMQ);
+    /*
+     * Not measured: each server takes the loaded phase's traffic for a while,
+     * then idle probes, twice, so that the first round measures what the
+     * others do (they follow loaded phases). On a fresh mc_server the first
+     * idle round ran its post path unoptimised (V8 optimised it after
+     * 1,000-1,700 posts, --trace-opt): 120 µs of main-thread CPU a post
+     * against 84 once warm, and V8's compiler threads another 42 µs a post
+     * beside it (4 once warm). After one warm-up the switch from the load
+     * (a DEALER's bursts) to single probes still deoptimised parts of it
+     * (--trace-deopt: zeromq.js's receive iterator, "wrong map", and others,
+     * "insufficient type feedback"), reoptimised a few hundred probes later.
+     * mc_server's first-round idle p99, median of the runs: 2.5 ms without a
+     * warm-up (23 runs), 1.35 ms after one (15), 0.62 ms after two (19); the
+     * other rounds' 0.48-0.57 ms (load average 0.2-4 from other work).
+     */
+    for (const server of [...Object.values(servers), ...Object.values(servers)]) {
+      await load.call("paceStart", { endpoint: server.post, rate: o.loadRate, channel: "load" });
+      await sleep(WARMUP_MS);
+      await load.call("paceStop");
+      await probe.call<Probe>("probe", { post: server.post, pub: server.pub, count: WARMUP_PROBES, intervalMs: o.intervalMs, channel: "lat" }, 120_000);
+    }
     for (let round = 0; round < o.rounds; round++) {
       for (const phase of ["light", "loaded"] as const) {
         for (const [kind, server] of Object.entries(servers)) {
