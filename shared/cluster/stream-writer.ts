@@ -7,9 +7,9 @@
  * duplicate window a no-op whose ack names the first copy's sequence.
  *
  * Messages go out in order on one connection without waiting for each
- * other's acks; the acks are awaited together. Messages that share a key
- * (one author's posts in a batch) are stored in list order: each goes out
- * once the one before it with that key is acknowledged.
+ * other's acks; the acks are awaited together. A message that names one
+ * earlier in the list (`after`: a client's post sent behind its previous
+ * one) goes out once that one is acknowledged, so it is stored after it.
  *
  * Where NATS can drop, and what repairs it: a publish can go unanswered (the
  * ack times out, no responders while a node dies or a leader is elected,
@@ -19,8 +19,8 @@
  * `patienceMs`; then one ClusterError. Whether a message never acked was
  * stored is then unknown: the caller's retry with the same id settles it. A
  * message published again after a later one of its list was stored lands
- * after it: the order within one list can change, except between messages
- * of one key, and each is stored once.
+ * after it: the order within one list can change, except where `after`
+ * says, and each is stored once.
  */
 import type { PubAck } from "@nats-io/jetstream";
 import { delay } from "../delay.js";
@@ -30,8 +30,8 @@ export interface Publication {
   /** The message id: the same id is stored once within the duplicate window. */
   id: string;
   data: Uint8Array;
-  /** Messages with the same key are stored in the order of the list (each published once the one before it is acked). */
-  key?: string;
+  /** The id of a message earlier in the list to be stored before this one: this one is published once that one is acked. */
+  after?: string;
 }
 
 export interface PublishOptions {
@@ -46,7 +46,7 @@ export interface PublishOptions {
   stopped?: () => Error | undefined;
 }
 
-/** Publishes every message to `subject`, pipelined (one key's in order); resolves with their acks in order. */
+/** Publishes every message to `subject`, pipelined (each after the one it names); resolves with their acks in order. */
 export async function publishAll(cluster: Cluster, subject: string, messages: readonly Publication[], o: PublishOptions): Promise<PubAck[]> {
   const acks: (PubAck | undefined)[] = messages.map(() => undefined);
   const before = predecessors(messages);
@@ -55,7 +55,7 @@ export async function publishAll(cluster: Cluster, subject: string, messages: re
   for (let failures = 0; ;) {
     const stop = o.stopped?.();
     if (stop) throw stop;
-    /* Unacked messages whose key's predecessor (if any) is acked go out now; the rest wait for a later round. */
+    /* Unacked messages whose predecessor (if any) is acked go out now; the rest wait for a later round. */
     const sent = messages.map((m, i) => acks[i] || (before[i]! >= 0 && !acks[before[i]!])
       ? undefined
       : cluster.js.publish(subject, m.data, { msgID: m.id, timeout: o.ackMs }));
@@ -69,7 +69,7 @@ export async function publishAll(cluster: Cluster, subject: string, messages: re
     });
     const missing = acks.filter((a) => !a).length;
     if (missing === 0) return acks as PubAck[];
-    if (!failed) continue; // every publish was acked: the next of each key goes out at once
+    if (!failed) continue; // every publish was acked: the messages waiting for them go out at once
     if (Date.now() >= deadline) {
       throw new ClusterError(`the NATS cluster did not acknowledge ${missing} messages within ${Math.round(o.patienceMs / 1000)} s (${(why as Error)?.message ?? "no answer"})`);
     }
@@ -77,13 +77,12 @@ export async function publishAll(cluster: Cluster, subject: string, messages: re
   }
 }
 
-/** For each message, the index of the one before it with the same key, or -1. */
+/** For each message, the index of the earlier one it names (`after`), or -1. */
 function predecessors(messages: readonly Publication[]): number[] {
-  const last = new Map<string, number>();
+  const at = new Map<string, number>();
   return messages.map((m, i) => {
-    if (m.key === undefined) return -1;
-    const previous = last.get(m.key) ?? -1;
-    last.set(m.key, i);
+    const previous = m.after === undefined ? -1 : at.get(m.after) ?? -1;
+    at.set(m.id, i);
     return previous;
   });
 }

@@ -20,6 +20,7 @@ export function post(request: PostFrames, received: number, user: string, accoun
     kind: request.kind, body: request.body, received,
   };
   if (account) entry.account = true;
+  if (request.after !== undefined) entry.after = request.after;
   return entry;
 }
 

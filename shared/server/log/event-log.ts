@@ -38,6 +38,12 @@ interface EntryBase {
    * entry's), so `since` can find them by bisection.
    */
   received: number;
+  /**
+   * The id of the post the same client sent before this one, still
+   * unanswered then (the request's `after`): if it is in the same batch, an
+   * engine records it first. Not stored.
+   */
+  after?: string;
 }
 
 /** A chat message as posted: `time` is the poster's claim; `body` the bytes that arrived. */
@@ -113,9 +119,10 @@ export interface EventLog {
    * resolving with each entry's numbers once it is durable, after every
    * `onCommitted` listener has been told. On failure it rejects and forgets
    * the whole batch, numbering included. One batch at a time: the caller
-   * waits for a batch to settle before appending the next. One author's
-   * entries are recorded in the order given, retries or not: a client with
-   * several posts in flight (the hello answer's window) relies on it.
+   * waits for a batch to settle before appending the next. An entry that
+   * names an earlier one of its batch (`after`) is recorded after it,
+   * retries or not: a client with several posts in flight (the hello
+   * answer's window) relies on it.
    */
   appendBatch(entries: readonly LogEntry[]): Promise<Numbers[]>;
   /** Calls `listener` with every batch committed from now on, in order; returns an unsubscribe. */

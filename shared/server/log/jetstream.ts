@@ -31,14 +31,14 @@
  * "acknowledged" means here (in memory on a quorum; nats-server 2.9 writes
  * to disk asynchronously and has no sync_interval option: README, Cluster).
  * A batch's publishes go out in order on one connection without waiting for
- * each ack; the acks are awaited together, except that one author's entries
- * go one after another (each once the one before is acked), so that a
- * client with several posts in flight has them stored in the order sent. An unanswered publish (timeout,
+ * each ack; the acks are awaited together, except that a post sent behind
+ * the same client's previous one (`after`) goes out once that one is
+ * acked, so that a client's posts in flight are stored in the order sent. An unanswered publish (timeout,
  * no responders, a node dying, a leader election, which takes a few
  * seconds) is published again, same message id, for up to RETRY_MS; then
  * the batch is refused (the client hears `unavailable` and reports the line
  * not posted; a retry with the same id is stored once). A publish retried
- * after a later one of its batch (another author's) was stored lands after
+ * after a later one of its batch (another client's) was stored lands after
  * it: the numbers are right (they come from the index), only the order of
  * different authors within that batch changes. Once acked, appendBatch waits until
  * the index has applied the highest sequence acked and answers with
@@ -174,7 +174,7 @@ export class JetStreamLog implements EventLog {
   async appendBatch(entries: readonly LogEntry[]): Promise<Numbers[]> {
     if (entries.length === 0) return [];
     this.check(entries);
-    const acks = await publishAll(this.cluster, this.subject, entries.map((e) => ({ id: e.id, data: encode(e), key: e.user })), {
+    const acks = await publishAll(this.cluster, this.subject, entries.map((e) => ({ id: e.id, data: encode(e), ...(e.after === undefined ? {} : { after: e.after }) })), {
       patienceMs: this.o.retryMs ?? RETRY_MS, ackMs: ACK_MS, pauseMs: 200,
       stopped: () => this.closed ? new ClusterError("the log is closed") : undefined,
     });
