@@ -130,7 +130,7 @@ test("with a window of 8, eight posts are in flight at once, each naming the one
   void (async () => {
     const held: Buffer[][] = [];
     for await (const frames of server) {
-      const [identity, empty, op, meta] = frames.map(String);
+      const [, empty, op, meta] = frames.map(String);
       if (op === "hello") {
         await server.send([frames[0]!, empty!, ...encodeControlAnswer({ epoch: "e1", heartbeatMs: 1000, presenceMs: 10_000, posts: 2, window: 8 })]);
         continue;
@@ -141,10 +141,10 @@ test("with a window of 8, eight posts are in flight at once, each naming the one
       for (const f of held.splice(0)) {
         const [id, , , , , after] = String(f[3]).split(" ");
         let reply: string[];
-        if (order.blocks(identity!, after)) reply = encodeError("out-of-order", "behind a refused one");
+        if (order.blocks(f[0]!, after)) reply = encodeError("out-of-order", "behind a refused one");
         else if (id === "s1-3" && !refusedOnce) {
           refusedOnce = true;
-          order.refused(identity!);
+          order.refused(f[0]!);
           reply = encodeError("slow-down", "wait", 10);
         } else reply = ["ok", String(taken.push(id!)), "1"];
         await server.send([f[0]!, f[1]!, ...reply]);

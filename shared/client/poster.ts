@@ -20,6 +20,7 @@ import { describeError } from "../cli.js";
 import { ClosedError } from "../errors.js";
 import { RejectedError } from "../protocol/errors.js";
 import { waitOutSlowDown } from "./slow-down.js";
+
 /** A private message (to an account) or a group message, on its way. */
 export interface DirectMessage {
   id: string;

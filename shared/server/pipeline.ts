@@ -188,13 +188,12 @@ export class Pipeline {
       return;
     }
 
-    const client = envelope[0]!.toString("latin1");
-    if (this.order.blocks(client, p.after)) {
+    if (this.order.blocks(envelope[0]!, p.after)) {
       this.reply(envelope, OUT_OF_ORDER);
       return;
     }
     if (this.overRate(envelope, now)) {
-      this.order.refused(client);
+      this.order.refused(envelope[0]!);
       return;
     }
     this.enqueue(envelope, post(p, now, user, account));

@@ -19,18 +19,22 @@ export class PostOrder {
 
   constructor(private readonly capacity = 65_536) {}
 
-  /** Whether a post from `client` naming `after` must be refused out-of-order; a post naming none ends the refusals. */
-  blocks(client: string, after: string | undefined): boolean {
-    if (after === undefined) {
-      if (this.refusing.size > 0) this.refusing.delete(client);
-      return false;
-    }
-    return this.refusing.size > 0 && this.refusing.has(client);
+  /**
+   * Whether a post from `client` (its ROUTER identity) naming `after` must
+   * be refused out-of-order; a post naming none ends the refusals. Costs
+   * nothing while no client is being refused.
+   */
+  blocks(client: Buffer, after: string | undefined): boolean {
+    if (this.refusing.size === 0) return false;
+    const key = client.toString("latin1");
+    if (after !== undefined) return this.refusing.has(key);
+    this.refusing.delete(key);
+    return false;
   }
 
   /** A post of `client` was refused for now: refuse what it sent behind it. */
-  refused(client: string): void {
-    this.refusing.add(client);
+  refused(client: Buffer): void {
+    this.refusing.add(client.toString("latin1"));
     if (this.refusing.size > this.capacity) this.refusing.delete(this.refusing.values().next().value!);
   }
 }
