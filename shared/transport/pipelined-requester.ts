@@ -21,9 +21,6 @@ import { Dealer } from "zeromq";
 import { LazyPirate, type LazyPirateOptions, type PendingRequest } from "./lazy-pirate.js";
 import { SendQueue } from "./send-queue.js";
 
-/** `attemptMs`: how long the oldest unanswered request waits with no reply at all before everything unanswered is sent again on a new socket. */
-export type PipelinedRequesterOptions = LazyPirateOptions;
-
 export class PipelinedRequester extends LazyPirate<Dealer, PendingRequest> {
   private sends: SendQueue | undefined;
   /** The first `sent` of the jobs are on the current socket. */
@@ -32,7 +29,8 @@ export class PipelinedRequester extends LazyPirate<Dealer, PendingRequest> {
   private since = 0;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(options: PipelinedRequesterOptions) {
+  /** `attemptMs`: how long the oldest unanswered request waits with no reply at all before everything unanswered is sent again on a new socket. */
+  constructor(options: LazyPirateOptions) {
     super(options, Dealer);
   }
 

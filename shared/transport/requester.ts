@@ -9,9 +9,6 @@ import { Request } from "zeromq";
 import { ServerUnreachableError, zmqErrorCode } from "../errors.js";
 import { LazyPirate, type LazyPirateOptions, type PendingRequest } from "./lazy-pirate.js";
 
-/** How one attempt waits for its reply before the socket is replaced: `attemptMs`. */
-export type RequesterOptions = LazyPirateOptions;
-
 export interface RequestOptions {
   /** Give up (ServerUnreachableError) once this many ms have passed; default never. */
   timeoutMs?: number;
@@ -27,7 +24,8 @@ export class ReliableRequester extends LazyPirate<Request, Job> {
   /** The attempt in flight was given up by retryNow(): its silence is no news about the server. */
   private retrying = false;
 
-  constructor(options: RequesterOptions) {
+  /** `attemptMs`: how long one attempt waits for its reply before the socket is replaced. */
+  constructor(options: LazyPirateOptions) {
     super(options, Request);
   }
 
