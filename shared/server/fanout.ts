@@ -19,6 +19,7 @@
 import type { XPublisher } from "zeromq";
 import { channelTopic, encodeHeartbeat, encodeMessage, encodePresence, encodeSync, type Heartbeat, type PresenceEvent } from "../protocol/index.js";
 import { SendQueue } from "../transport/send-queue.js";
+import { SubscriptionReader } from "./subscriptions.js";
 import type { CommittedBatch, EventLog } from "./log/event-log.js";
 
 const SYNC = "\0sync-";
@@ -32,10 +33,11 @@ export class Fanout {
   /** Channels with new entries lately (and when), for the heads in heartbeats. */
   private readonly changed = new Map<string, number>();
   private readonly unsubscribe: () => void;
+  private readonly subscriptions: SubscriptionReader;
 
   /** Publishes on `xpub` what `log` commits from now on. */
   constructor(
-    private readonly xpub: XPublisher,
+    xpub: XPublisher,
     private readonly log: EventLog,
     private readonly heartbeatMs: number,
     onError: (sentence: string) => void,
@@ -43,11 +45,12 @@ export class Fanout {
     this.pub = new SendQueue(xpub, (err) => onError(`could not publish: ${String(err)}`));
     this.unsubscribe = log.onCommitted((batch) => this.committed(batch));
     xpub.verbosity = "allSubs";
+    this.subscriptions = new SubscriptionReader(xpub, (frame) => this.subscribed(frame));
   }
 
   /** Publishes the presence events a request or the presence timeout caused. */
   presence(events: readonly PresenceEvent[]): void {
-    for (const e of events) this.pub.send(encodePresence(e));
+    for (const e of events) this.publish(encodePresence(e));
   }
 
   /** Publishes a heartbeat (the server's timer calls this every heartbeatMs). */
@@ -59,15 +62,19 @@ export class Fanout {
    * Answers "\0sync-<token>" subscriptions until the socket closes. A client
    * subscribes to its sync topic after its others: the answer can only reach
    * it through that subscription, and subscriptions arrive in order, so
-   * receiving it proves the others are active.
+   * receiving it proves the others are active. The reader (subscriptions.ts)
+   * keeps no receive waiting while the server publishes a lot: then a sync
+   * is answered within its check interval, not at once.
    */
-  async serveSubscriptions(): Promise<void> {
-    for await (const [frame] of this.xpub) {
-      if (frame === undefined || frame[0] !== 1) continue; // 1: subscribe, 0: unsubscribe
-      const topic = frame.subarray(1);
-      if (topic.length > SYNC.length && topic.length <= SYNC_TOPIC_MAX && topic.toString("latin1", 0, SYNC.length) === SYNC) {
-        this.pub.send(encodeSync(topic.toString("latin1", SYNC.length), this.heartbeat()));
-      }
+  serveSubscriptions(): Promise<void> {
+    return this.subscriptions.run();
+  }
+
+  private subscribed(frame: Buffer): void {
+    if (frame[0] !== 1) return; // 1: subscribe, 0: unsubscribe
+    const topic = frame.subarray(1);
+    if (topic.length > SYNC.length && topic.length <= SYNC_TOPIC_MAX && topic.toString("latin1", 0, SYNC.length) === SYNC) {
+      this.pub.send(encodeSync(topic.toString("latin1", SYNC.length), this.heartbeat()));
     }
   }
 
@@ -84,9 +91,15 @@ export class Fanout {
       const n = numbers[i]!;
       /* Named fields, not { ...entry, epoch, ... }: that spread cost V8 several µs a post. */
       const meta = { kind: e.kind, target: e.type === "message" ? undefined : e.target, epoch, seq: n.seq, gseq: n.gseq, id: e.id, user: e.user, time: e.time, account: e.account };
-      this.pub.send(encodeMessage(this.topicOf(e.channel), meta, e.body));
+      this.publish(encodeMessage(this.topicOf(e.channel), meta, e.body));
       this.changed.set(e.channel, now);
     }
+  }
+
+  /** Publishes a message or presence event; the subscription reader counts it. */
+  private publish(frames: (Buffer | string)[]): void {
+    this.pub.send(frames);
+    this.subscriptions.published();
   }
 
   private heartbeat(): Heartbeat {
