@@ -3,7 +3,9 @@
  * posting 100-byte bodies, against mc_server (in memory and with --store)
  * against a bare REP echo server answering the same clients, and against
  * the pyzmq relay (bench/servers/pyzmq_relay.py) when Python has pyzmq. Also the
- * server's CPU time per post, read from /proc over the same window.
+ * server's CPU time per post, read from /proc over the same window, and the
+ * fastest zeromq.js relay we found, with no chat logic (bare.js router-fast):
+ * next to the pyzmq relay, what the binding itself allows.
  */
 import { join } from "node:path";
 import { cpuSeconds } from "./lib/proc-stats.js";
@@ -39,6 +41,7 @@ export async function throughput(o: ThroughputOptions): Promise<{ figures: Figur
   let db = 0;
   const servers: Record<string, () => Promise<Server>> = {
     bare: () => startServer("bench/servers/bare.js", ["echo"]),
+    fast: () => startServer("bench/servers/bare.js", ["router-fast"]),
     memory: () => startServer(MC, ["--rate", "0"]),
     sqlite: () => startServer(MC, ["--rate", "0", "--store", join(o.tmpDir, `throughput-${++db}.db`)]),
     ...(pythonWithZmq() ? { pyzmq: () => startServer(PYZMQ) } : {}),
@@ -72,6 +75,13 @@ export async function throughput(o: ThroughputOptions): Promise<{ figures: Figur
       const name = `${clients} client${clients > 1 ? "s" : ""}, ${kind === "memory" ? "in memory" : "--store (SQLite)"}`;
       figures.push(figure({ section, name, unit: "posts/s", chat: chat.rate, bare: bare.rate, ...py(clients, (r) => r.rate), ...(chat.errors ? { note: `${chat.errors} errors` } : {}) }, target));
     }
+  }
+  for (const clients of o.clients) {
+    figures.push(figure({
+      section,
+      name: `${clients} client${clients > 1 ? "s" : ""}, the fastest zeromq.js relay, no chat logic (bare.js router-fast)`,
+      unit: "posts/s", chat: best(`fast-${clients}`).rate, bare: best(`bare-${clients}`).rate, ...py(clients, (r) => r.rate),
+    }));
   }
   for (const clients of o.clients) {
     const bare = best(`bare-${clients}`);
