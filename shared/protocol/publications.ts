@@ -27,6 +27,9 @@ export const EVENTS_TOPIC = "\0";
  * Frames of a published entry. The server passes the body it received and
  * a topic it has cached; nothing is re-encoded. An edit's or deletion's
  * kind field is `edit:<target>` or `delete:<target>`; a deletion's body is empty.
+ * The meta frame is a Buffer (pooled by Node): zeromq.js copies a small
+ * Buffer into the message, while a string costs it a UTF-8 conversion and
+ * two allocations.
  */
 export function encodeMessage(
   topic: Buffer,
@@ -35,7 +38,7 @@ export function encodeMessage(
 ): (Buffer | string)[] {
   const kind = m.target === undefined ? m.kind : `${m.kind}:${m.target}`;
   const meta = `${kind} ${m.epoch} ${m.seq} ${m.gseq} ${m.id} ${m.user} ${m.time}`;
-  return [topic, m.account ? `${meta} ${ACCOUNT}` : meta, body];
+  return [topic, Buffer.from(m.account ? `${meta} ${ACCOUNT}` : meta, "utf8"), body];
 }
 
 export function encodeHeartbeat(hb: Heartbeat): string[] {

@@ -112,8 +112,11 @@ function checkPost(p: RawPost): PostFrames {
 }
 
 /** The reply to a recorded post. */
-export function encodePostAck(seq: number, gseq: number): string[] {
-  return ["ok", String(seq), String(gseq)];
+const OK = Buffer.from("ok");
+
+export function encodePostAck(seq: number, gseq: number): Buffer[] {
+  /* Buffers, not strings: see encodeMessage (publications.ts). */
+  return [OK, Buffer.from(String(seq), "latin1"), Buffer.from(String(gseq), "latin1")];
 }
 
 /** Decodes a post's ack; an error reply throws RejectedError. */
