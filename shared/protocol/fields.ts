@@ -11,18 +11,32 @@ export type Frames = readonly (Buffer | Uint8Array)[];
 /* ignoreBOM: a leading U+FEFF is kept, so the field rules see it (and refuse it in a name) instead of it vanishing. */
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-export function text(frame: Uint8Array): string {
+/*
+ * text, ascii and utf8 also take a field already decoded from a valid UTF-8
+ * frame (the compact post's meta, decoded once): the same checks and
+ * sentences, without a frame each.
+ */
+export function text(frame: Uint8Array | string): string {
+  if (typeof frame === "string") return frame;
   return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString("latin1");
 }
 
-export function ascii(frame: Uint8Array, field: string): string {
+export function ascii(frame: Uint8Array | string, field: string): string {
+  if (typeof frame === "string") {
+    for (let i = 0; i < frame.length; i++) {
+      const c = frame.charCodeAt(i);
+      if (c > 0x7e || c < 0x20) throw new CodecError(field, "must be printable ASCII");
+    }
+    return frame;
+  }
   for (let i = 0; i < frame.length; i++) {
     if (frame[i]! > 0x7e || frame[i]! < 0x20) throw new CodecError(field, "must be printable ASCII");
   }
   return text(frame);
 }
 
-export function utf8(frame: Uint8Array, field: string): string {
+export function utf8(frame: Uint8Array | string, field: string): string {
+  if (typeof frame === "string") return frame;
   try {
     return decoder.decode(frame);
   } catch {

@@ -42,6 +42,23 @@ export function checkName(field: "user" | "channel" | "group" | "to" | "with" | 
 }
 
 /**
+ * `check`, remembering the strings it passed: a chat has few names, and
+ * every post repeats its user's and channel's, which then cost a lookup
+ * instead of the Unicode checks. At most `max` are kept (then forgotten
+ * all at once), so a flood of new names cannot grow it.
+ */
+export function remembered(check: (s: string) => string, max = 1024): (s: string) => string {
+  const passed = new Set<string>();
+  return (s) => {
+    if (passed.has(s)) return s;
+    check(s);
+    if (passed.size >= max) passed.clear();
+    passed.add(s);
+    return s;
+  };
+}
+
+/**
  * Throws unless `channel` names a channel that can be posted to: a valid
  * name that is not ALL in any spelling (all, All...), each refused the same way.
  */
@@ -90,24 +107,55 @@ export function checkId(id: string, field = "id"): string {
   return id;
 }
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const TIME_FORM = "must be ISO 8601 with an offset, like 2026-01-31T22:00:00.000-06:00";
 
-/** Throws unless `time` is ISO 8601 (extended, seconds, offset or Z), e.g. 2026-01-31T22:00:00.000-06:00. */
-export function checkTime(time: string): string {
-  const m = ISO.exec(time);
-  if (m === null) {
-    throw new CodecError("time", "must be ISO 8601 with an offset, like 2026-01-31T22:00:00.000-06:00");
+/** The number written by `n` ASCII digits of `s` at `at`, or -1 when one is not a digit. */
+function digits(s: string, at: number, n: number): number {
+  let value = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1;
+    value = value * 10 + d;
   }
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  return value;
+}
+
+/**
+ * Throws unless `time` is ISO 8601 (extended, seconds, offset or Z), e.g.
+ * 2026-01-31T22:00:00.000-06:00: YYYY-MM-DDTHH:MM:SS, then 1 to 9 digits of
+ * a fraction after a dot if any, then Z or +HH:MM or -HH:MM, and a real date
+ * and time. Read character by character: every post carries one.
+ */
+export function checkTime(time: string): string {
+  const year = digits(time, 0, 4);
+  const month = digits(time, 5, 2);
+  const day = digits(time, 8, 2);
+  const hours = digits(time, 11, 2);
+  const minutes = digits(time, 14, 2);
+  const seconds = digits(time, 17, 2);
+  let form = time.length >= 20 && year >= 0 && month >= 0 && day >= 0 && hours >= 0 && minutes >= 0 && seconds >= 0 &&
+    time[4] === "-" && time[7] === "-" && time[10] === "T" && time[13] === ":" && time[16] === ":";
+  let at = 19;
+  if (form && time[at] === ".") {
+    const from = ++at;
+    while (at < time.length && digits(time, at, 1) >= 0) at++;
+    form = at - from >= 1 && at - from <= 9;
+  }
+  let offset = 0;
+  let offsetMinutes = 0;
+  if (form && time[at] === "Z") form = at + 1 === time.length;
+  else if (form && (time[at] === "+" || time[at] === "-")) {
+    offset = digits(time, at + 1, 2);
+    offsetMinutes = digits(time, at + 4, 2);
+    form = at + 6 === time.length && time[at + 3] === ":" && offset >= 0 && offsetMinutes >= 0;
+  } else form = false;
+  if (!form) throw new CodecError("time", TIME_FORM);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const days = month === 2 && !leap ? 28 : DAYS[month - 1];
   const bad =
     month < 1 || month > 12 || day < 1 || day > (days ?? 0) ||
-    Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59 ||
-    (m[7] !== undefined && (Number(m[7]) > 23 || Number(m[8]) > 59));
+    hours > 23 || minutes > 59 || seconds > 59 || offset > 23 || offsetMinutes > 59;
   if (bad) throw new CodecError("time", "is not a real date and time");
   return time;
 }

@@ -22,8 +22,9 @@
  *   request  ["channels", {}]
  *   answer   ["ok", {"channels": [{"name", "messages", "users"}]}]
  */
+import { isUtf8 } from "node:buffer";
 import { CodecError } from "../errors.js";
-import { checkBodyBytes, checkId, checkName, checkPostChannel, checkTime, checkToken } from "../validate.js";
+import { checkBodyBytes, checkId, checkName, checkPostChannel, checkTime, checkToken, remembered } from "../validate.js";
 import { POST_META_MAX_BYTES } from "../limits.js";
 import { ascii, int, list, num, text, utf8, type Frames } from "../fields.js";
 import { okFrames } from "../replies.js";
@@ -49,13 +50,16 @@ export function encodeCompactPost(post: Post, token?: string, after?: string): s
   return frames;
 }
 
+/** A field as it arrived: its own frame, or a field of the compact meta once that is decoded. */
+type Field = Uint8Array | string;
+
 /** A post's fields as they arrived, not yet checked. */
 interface RawPost {
-  id: Uint8Array;
-  channel: Uint8Array;
-  user: Uint8Array;
-  time: Uint8Array;
-  kind: Uint8Array;
+  id: Field;
+  channel: Field;
+  user: Field;
+  time: Field;
+  kind: Field;
   body: Uint8Array;
   token: Uint8Array | undefined;
 }
@@ -78,6 +82,22 @@ export function decodeCompactPost(frames: Frames): PostFrames {
   if (meta.length > POST_META_MAX_BYTES) {
     throw new CodecError("meta", `is longer than ${POST_META_MAX_BYTES} bytes`, "bad-request");
   }
+  const fields = metaFields(meta);
+  if (fields.length !== 5 && fields.length !== 6) {
+    throw new CodecError("meta", `must be 5 fields (id channel user time kind) and an optional 6th (after) separated by single spaces, got ${fields.length}`, "bad-request");
+  }
+  const [id, channel, user, time, kind, after] = fields as [Field, Field, Field, Field, Field, Field?];
+  const post = checkPost({ id, channel, user, time, kind, body: frames[2]!, token: frames[3] });
+  return after === undefined ? post : { ...post, after: checkId(ascii(after, "after"), "after") };
+}
+
+/**
+ * The meta frame's fields, split on each space. Valid UTF-8 (every post a
+ * client sends) is decoded once and split as a string; otherwise each field
+ * stays bytes, so the field at fault is named as in the 7-frame form.
+ */
+function metaFields(meta: Uint8Array): Field[] {
+  if (isUtf8(meta)) return (Buffer.isBuffer(meta) ? meta : Buffer.from(meta.buffer, meta.byteOffset, meta.byteLength)).toString("utf8").split(" ");
   const fields: Uint8Array[] = [];
   let from = 0;
   for (let i = 0; i <= meta.length; i++) {
@@ -86,13 +106,11 @@ export function decodeCompactPost(frames: Frames): PostFrames {
       from = i + 1;
     }
   }
-  if (fields.length !== 5 && fields.length !== 6) {
-    throw new CodecError("meta", `must be 5 fields (id channel user time kind) and an optional 6th (after) separated by single spaces, got ${fields.length}`, "bad-request");
-  }
-  const [id, channel, user, time, kind, after] = fields as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array?];
-  const post = checkPost({ id, channel, user, time, kind, body: frames[2]!, token: frames[3] });
-  return after === undefined ? post : { ...post, after: checkId(ascii(after, "after"), "after") };
+  return fields;
 }
+
+const postChannel = remembered(checkPostChannel);
+const userName = remembered((name) => checkName("user", name));
 
 /* One set of checks for both forms, in one order, so a bad field is named by the same sentence whichever form carried it. */
 function checkPost(p: RawPost): PostFrames {
@@ -102,8 +120,8 @@ function checkPost(p: RawPost): PostFrames {
   return {
     op: "post",
     id: checkId(ascii(p.id, "id")),
-    channel: checkPostChannel(utf8(p.channel, "channel")),
-    user: checkName("user", utf8(p.user, "user")),
+    channel: postChannel(utf8(p.channel, "channel")),
+    user: userName(utf8(p.user, "user")),
     time: checkTime(ascii(p.time, "time")),
     kind,
     body: Buffer.isBuffer(p.body) ? p.body : Buffer.from(p.body),
