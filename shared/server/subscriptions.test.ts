@@ -14,23 +14,18 @@ import { PATIENCE_MS } from "../testing/processes.js";
 import { startChatServer } from "./chat-server.js";
 import { SubscriptionReader, type SubscriptionSocket } from "./subscriptions.js";
 
-/** A stand-in XPUB: each receive is a promise the test settles; `readable` is what the test says. */
+/** A stand-in XPUB: each receive is a promise the test settles, or a message the test made ready. */
 class StandIn implements SubscriptionSocket {
   closed = false;
-  readable = false;
   receiveTimeout = -1;
+  /** Messages that a receive gets at once, and that make the socket readable. */
+  ready: Buffer[][] = [];
   receives: { resolve: (m: Buffer[]) => void; reject: (e: Error) => void }[] = [];
   readableAsked = 0;
-  constructor() {
-    const self = this;
-    Object.defineProperty(this, "readable", {
-      get() {
-        self.readableAsked++;
-        return self.ready.length > 0;
-      },
-    });
+  get readable(): boolean {
+    this.readableAsked++;
+    return this.ready.length > 0;
   }
-  ready: Buffer[][] = [];
   receive(): Promise<Buffer[]> {
     const next = this.ready.shift();
     if (next) return Promise.resolve(next);
@@ -46,7 +41,7 @@ test("a reader waits for subscriptions while quiet, looks for them on each pause
   const socket = new StandIn();
   const taken: string[] = [];
   const pauses: (() => void)[] = [];
-  const reader = new SubscriptionReader(socket as never as SubscriptionSocket, (f) => taken.push(f.subarray(1).toString()), {
+  const reader = new SubscriptionReader(socket, (f) => taken.push(f.subarray(1).toString()), {
     waitMs: 100, busyAfter: 8, checkMs: 5,
     pause: () => new Promise<void>((resolve) => pauses.push(resolve)),
   });
