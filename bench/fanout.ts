@@ -15,7 +15,7 @@
 import { PYZMQ, startServer, startWorker, type Server, type Worker } from "./lib/children.js";
 import { cpuSeconds } from "./lib/proc-stats.js";
 import { figure, type Figure } from "./lib/report.js";
-import { sleep } from "./lib/stats.js";
+import { pairedRatio, sleep } from "./lib/stats.js";
 import { pythonWithZmq } from "./lib/python.js";
 import type { Delivery } from "./clients/subscribers.js";
 import type { PipelinedResult } from "./clients/pipelined.js";
@@ -77,14 +77,18 @@ export async function fanout(o: FanoutOptions): Promise<{ figures: Figure[]; det
     const bare = best("bare");
     const chat = best("chat");
     /* The pyzmq relay's figure (issue 16's yardstick), when it ran. */
-    const py = (f: (r: Run) => number) => (runs[`pyzmq-${count}`] ? { python: f(best("pyzmq")) } : {});
+    /* Its best round, and the ratio as the median of each round's own (pairedRatio). */
+    const py = (f: (r: Run) => number) => {
+      const python = runs[`pyzmq-${count}`];
+      return python ? { python: f(best("pyzmq")), pythonRatio: pairedRatio(runs[`chat-${count}`]!.map(f), python.map(f)) } : {};
+    };
     const who = `${count} subscriber${count > 1 ? "s" : ""}`;
     const note = (o.rounds ?? 1) > 1 ? `best of ${o.rounds}` : undefined;
     figures.push(
       figure({ section, name: `${who}: delivered per subscriber`, unit: "msgs/s", chat: chat.perSubscriber, bare: bare.perSubscriber, ...py((r) => r.perSubscriber), note }),
       figure({ section, name: `${who}: delivered in total`, unit: "msgs/s", chat: chat.total, bare: bare.total, ...py((r) => r.total), note }, { atLeast: 0.8 }),
       figure({ section, name: `${who}: lost or out of order`, unit: "count", chat: missing("chat"), bare: missing("bare"),
-        ...py(() => missing("pyzmq")), note: (o.rounds ?? 1) > 1 ? `all ${o.rounds} rounds` : undefined }, { atMost: 0, on: "chat" }),
+        ...(runs[`pyzmq-${count}`] ? { python: missing("pyzmq") } : {}), note: (o.rounds ?? 1) > 1 ? `all ${o.rounds} rounds` : undefined }, { atMost: 0, on: "chat" }),
     );
     if (runs[`router-${count}`]) {
       const router = best("router");

@@ -62,7 +62,7 @@ try {
   process.stderr.write(`bench on ${machine.cpu} (${machine.cores} cores), node ${machine.node}, load ${loadStart.join(" ")}\n`);
   if (wanted("throughput")) {
     step("post throughput");
-    const t = await throughput({ clients: [1, 4, 16], warmupMs: 500, measureMs: 2000, rounds: 2, tmpDir });
+    const t = await throughput({ clients: [1, 4, 16], warmupMs: 500, measureMs: 2000, rounds: 3, tmpDir });
     figures.push(...t.figures);
     details.throughput = t.runs;
     const best16 = Math.max(...(t.runs["memory-16"] ?? []).map((r) => r.rate));

@@ -12,7 +12,7 @@ import { cpuSeconds } from "./lib/proc-stats.js";
 import { PYZMQ, startServer, startWorker, type Server } from "./lib/children.js";
 import { pythonWithZmq } from "./lib/python.js";
 import { figure, type Figure } from "./lib/report.js";
-import { sleep } from "./lib/stats.js";
+import { pairedRatio, sleep } from "./lib/stats.js";
 
 export interface ThroughputOptions {
   clients: number[];
@@ -63,8 +63,14 @@ export async function throughput(o: ThroughputOptions): Promise<{ figures: Figur
     await worker.stop();
   }
   const best = (key: string) => runs[key]!.reduce((a, b) => (b.rate > a.rate ? b : a));
-  /* The pyzmq relay's figure (issue 16's yardstick), when it ran. */
-  const py = (clients: number, f: (r: Run) => number) => (runs[`pyzmq-${clients}`] ? { python: f(best(`pyzmq-${clients}`)) } : {});
+  /*
+   * The pyzmq relay's figure (issue 16's yardstick), when it ran: its best
+   * round, and the ratio as the median of each round's own (pairedRatio).
+   */
+  const py = (clients: number, key: string, f: (r: Run) => number) => {
+    const python = runs[`pyzmq-${clients}`];
+    return python ? { python: f(best(`pyzmq-${clients}`)), pythonRatio: pairedRatio(runs[key]!.map(f), python.map(f)) } : {};
+  };
   const figures: Figure[] = [];
   const section = "Post throughput (REQ clients, 100-byte bodies)";
   for (const clients of o.clients) {
@@ -73,14 +79,14 @@ export async function throughput(o: ThroughputOptions): Promise<{ figures: Figur
       const chat = best(`${kind}-${clients}`);
       const target = clients === 16 ? { atLeast: kind === "memory" ? 0.85 : 0.6 } : undefined;
       const name = `${clients} client${clients > 1 ? "s" : ""}, ${kind === "memory" ? "in memory" : "--store (SQLite)"}`;
-      figures.push(figure({ section, name, unit: "posts/s", chat: chat.rate, bare: bare.rate, ...py(clients, (r) => r.rate), ...(chat.errors ? { note: `${chat.errors} errors` } : {}) }, target));
+      figures.push(figure({ section, name, unit: "posts/s", chat: chat.rate, bare: bare.rate, ...py(clients, `${kind}-${clients}`, (r) => r.rate), ...(chat.errors ? { note: `${chat.errors} errors` } : {}) }, target));
     }
   }
   for (const clients of o.clients) {
     figures.push(figure({
       section,
       name: `${clients} client${clients > 1 ? "s" : ""}, the fastest zeromq.js relay, no chat logic (bare.js router-fast)`,
-      unit: "posts/s", chat: best(`fast-${clients}`).rate, bare: best(`bare-${clients}`).rate, ...py(clients, (r) => r.rate),
+      unit: "posts/s", chat: best(`fast-${clients}`).rate, bare: best(`bare-${clients}`).rate, ...py(clients, `fast-${clients}`, (r) => r.rate),
     }));
   }
   for (const clients of o.clients) {
@@ -90,7 +96,7 @@ export async function throughput(o: ThroughputOptions): Promise<{ figures: Figur
       figures.push(figure({
         section: "Server CPU per post (from /proc, same runs)",
         name: `${clients} client${clients > 1 ? "s" : ""}, ${kind === "memory" ? "in memory" : "--store (SQLite)"}`,
-        unit: "us", chat: chat.cpuUsPerPost, bare: bare.cpuUsPerPost, ...py(clients, (r) => r.cpuUsPerPost),
+        unit: "us", chat: chat.cpuUsPerPost, bare: bare.cpuUsPerPost, ...py(clients, `${kind}-${clients}`, (r) => r.cpuUsPerPost),
       }));
     }
   }

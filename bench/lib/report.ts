@@ -16,7 +16,11 @@ export interface Figure {
   ratio: number | null;
   /** The pyzmq relay's figure for the same traffic (bench/servers/pyzmq_relay.py), where measured. */
   python?: number;
-  /** chat / python: for rates, above 1 is better than the Python solution; for times, below 1. */
+  /**
+   * chat / python: for rates, above 1 is better than the Python solution; for
+   * times, below 1. Where both ran several rounds, the median of the rounds'
+   * own ratios (pairedRatio), given by the benchmark.
+   */
   pythonRatio?: number;
   /** The issue's target, in words: "ratio >= 0.85", "chat <= 300 B". */
   target?: string;
@@ -26,11 +30,11 @@ export interface Figure {
 
 /** A figure with its ratio; `target` compares the ratio (or, with `on: "chat"`, the chat figure) to a bound. */
 export function figure(
-  f: Omit<Figure, "ratio" | "met" | "target" | "pythonRatio">,
+  f: Omit<Figure, "ratio" | "met" | "target">,
   target?: { atLeast?: number; atMost?: number; on?: "ratio" | "chat" },
 ): Figure {
   const ratio = f.bare === null || f.bare === 0 ? null : f.chat / f.bare;
-  if (f.python !== undefined && Number.isFinite(f.python) && f.python !== 0) f = { ...f, pythonRatio: f.chat / f.python } as typeof f;
+  if (f.pythonRatio === undefined && f.python !== undefined && Number.isFinite(f.python) && f.python !== 0) f = { ...f, pythonRatio: f.chat / f.python };
   if (!target) return { ...f, ratio };
   const on = target.on ?? "ratio";
   const value = on === "ratio" ? ratio : f.chat;

@@ -22,4 +22,13 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/**
+ * The median over rounds of a[i] / b[i], each pair measured in the same
+ * round: the machine's speed drifts from one minute to the next, and a
+ * ratio within a round cancels most of it.
+ */
+export function pairedRatio(a: number[], b: number[]): number {
+  return median(a.slice(0, b.length).map((x, i) => x / b[i]!));
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
