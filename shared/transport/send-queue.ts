@@ -4,6 +4,7 @@
  * these, which keeps order and never has two sends pending.
  */
 import type { Socket } from "zeromq";
+import { Fifo } from "../fifo.js";
 
 type Message = (Buffer | string)[];
 interface Sendable {
@@ -12,8 +13,7 @@ interface Sendable {
 }
 
 export class SendQueue {
-  private queue: Message[] = [];
-  private head = 0;
+  private readonly queue = new Fifo<Message>();
   private busy = false;
 
   /** `onError` hears about a failed send (the message is then dropped). */
@@ -30,19 +30,13 @@ export class SendQueue {
 
   /** Messages waiting to be handed to libzmq. */
   get pending(): number {
-    return this.queue.length - this.head;
+    return this.queue.length;
   }
 
   private async drain(): Promise<void> {
     this.busy = true;
     const socket = this.socket as Sendable;
-    while (this.head < this.queue.length) {
-      const message = this.queue[this.head]!;
-      this.queue[this.head++] = undefined as unknown as Message;
-      if (this.head > 1024 && this.head * 2 > this.queue.length) {
-        this.queue = this.queue.slice(this.head);
-        this.head = 0;
-      }
+    for (let message = this.queue.shift(); message !== undefined; message = this.queue.shift()) {
       if (socket.closed) break;
       try {
         await socket.send(message);
