@@ -86,7 +86,7 @@ test("three wrong passwords spread over A and B lock the name on both", async (t
 
 test("a private message sent through A reaches a poll held on B; a group made on A is posted to through B; inboxes number alike on both", async (t) => {
   const [a, b] = await pair(t);
-  const [da, db, boxB] = [on(t, a), on(t, b), on(t, b)];
+  const [da, db, boxA, boxB] = [on(t, a), on(t, b), on(t, a), on(t, b)];
   for (const u of ["kyle", "zoe", "amy"]) answer(await control(da, "register", { user: u, password: PASSWORD }));
   const kyle = await login(da, "kyle");
   const zoe = await login(db, "zoe");
@@ -98,6 +98,8 @@ test("a private message sent through A reaches a poll held on B; a group made on
   const sent = answer(await msg(db, zoe, "ops", "hi ops, from B"));
   assert.deepEqual({ ...sent, time: "" }, { to: "ops", group: true, seq: 1, time: "" });
   const expected = ["1 kyle->zoe #1: hello from A", "2 ops created kyle by kyle", "3 zoe->GROUP<ops> #1: hi ops, from B"];
+  /* B answered once B applied it; A applies it from the stream a moment later: waited for as a client's held poll waits. */
+  assert.deepEqual(shown(await (await poll(boxA, zoe, 2, 20_000)).answer()), expected.slice(2), "woken on A");
   assert.deepEqual(shown(await inbox(da, zoe, 0)), expected, "zoe's inbox read through A");
   assert.deepEqual(shown(await inbox(db, zoe, 0)), expected, "the same through B");
   assert.deepEqual(shown(await inbox(da, amy, 0)), ["1 ops created kyle by kyle", "2 zoe->GROUP<ops> #1: hi ops, from B"]);
