@@ -296,7 +296,9 @@ export async function runChatClient(o: ChatClientOptions): Promise<number> {
    */
   if (!o.interactive && !quitting) await queries.patience(Promise.race([Promise.all([announced, inbox.caughtUp()]), serverAway]), o.giveUpMs);
   for await (const line of screen.lines()) {
-    if (!(await handleLine(commands, line))) break;
+    /* A long pipe is read about as fast as the server takes it (outbox.room()); Ctrl-C meanwhile ends it. */
+    await outbox.room();
+    if (quitting || !(await handleLine(commands, line))) break;
   }
   // End of input: piped lines still queued get delivered, within reason; Ctrl-C does not wait.
   if (!quitting) await outbox.drain();

@@ -15,7 +15,15 @@ import type { EndpointLike } from "../transport/moving-endpoint.js";
 import { isDirect, Poster, type DirectMessage, type Outgoing, type PostResult } from "./poster.js";
 import { plural } from "./ui/format.js";
 import { preview } from "./ui/preview.js";
-import type { Screen } from "./ui/screen-types.js";
+import { PENDING_SHOWN, type Screen } from "./ui/screen-types.js";
+
+/**
+ * How many lines may wait for the server's answers before input waits
+ * (room()): enough to keep the window of posts in flight full many times
+ * over, few enough that a long pipe costs the memory of these, not of the
+ * whole input.
+ */
+export const QUEUE_AHEAD = 1024;
 
 /** Where the posts go and whom to tell about them. */
 export interface OutboxOptions {
@@ -53,11 +61,15 @@ export class Outbox {
   /** Ends the wait at the end of input, once it has begun. */
   private giveUp: (() => void) | undefined;
   private giveUpTimer: NodeJS.Timeout | undefined;
+  /** Input waiting for room in the queue (room()). */
+  private roomWaiters: (() => void)[] = [];
+  private stopped = false;
 
   constructor(private readonly o: OutboxOptions) {
     this.requester = new PipelinedRequester({ endpoint: o.endpoint, curve: o.curve, onFailure: o.onFailure, onStatus: (up) => this.status(up) });
     this.poster = new Poster(this.requester, (r: PostResult) => {
       this.showPending();
+      this.wakeRoom();
       if ("answer" in r) return o.onSent?.(r.post, r.answer);
       if (!("error" in r)) return o.onPosted?.(r.post, r.seq, r.gseq);
       this.refusedCount++;
@@ -84,6 +96,18 @@ export class Outbox {
     return this.poster.idle();
   }
 
+  /**
+   * Resolves when the next line may be read: fewer than QUEUE_AHEAD lines
+   * wait for the server, or the server is not answering (then every line
+   * is kept, as typed lines are, until it is back or --give-up ends the
+   * wait at the end of input), or the outbox is stopped. So piped input is
+   * read about as fast as the server takes it.
+   */
+  room(): Promise<void> {
+    if (this.poster.pending < QUEUE_AHEAD || this.outage || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
   /** At the end of input: resolves once every post is acknowledged, the server has been silent for giveUpMs, or stop(). */
   async drain(): Promise<void> {
     if (this.poster.pending === 0) return;
@@ -96,11 +120,14 @@ export class Outbox {
 
   /** Ends drain()'s wait at once: Ctrl-C, or a handshake that can never succeed. */
   stop(): void {
+    this.stopped = true;
+    this.wakeRoom();
     this.giveUp?.();
   }
 
   /** Stops posting; what is still queued stays undelivered. */
   close(): void {
+    this.stop();
     clearTimeout(this.giveUpTimer);
     this.poster.close();
     this.requester.close();
@@ -135,7 +162,15 @@ export class Outbox {
       const queued = this.poster.pending;
       this.o.screen.notice(`the server is answering again${queued > 1 ? `; sending ${queued} queued messages` : ""}`);
     }
+    this.wakeRoom();
     this.watch(up);
+  }
+
+  /* Input goes on once half the room is free, so that it is not woken for every answer. */
+  private wakeRoom(): void {
+    if (this.roomWaiters.length === 0) return;
+    if (this.poster.pending > QUEUE_AHEAD / 2 && !this.outage && !this.stopped) return;
+    for (const wake of this.roomWaiters.splice(0)) wake();
   }
 
   /** During drain(): give up once the server has been unreachable for giveUpMs, and say so meanwhile. */
@@ -149,8 +184,8 @@ export class Outbox {
 
   private showPending(): void {
     if (!this.showing) return;
-    const queued = this.poster.queued;
-    if (queued.length === 0) this.showing = false;
-    this.o.screen.pending(queued);
+    const total = this.poster.pending;
+    if (total === 0) this.showing = false;
+    this.o.screen.pending(this.poster.newest(PENDING_SHOWN), total);
   }
 }

@@ -19,6 +19,7 @@ import { decodeAnswer, decodePostAck, encodeCompactPost, encodeControl, encodePo
 import { describeError } from "../cli.js";
 import { ClosedError } from "../errors.js";
 import { RejectedError } from "../protocol/errors.js";
+import { Fifo } from "../fifo.js";
 import { waitOutSlowDown } from "./slow-down.js";
 
 /** A private message (to an account) or a group message, on its way. */
@@ -58,8 +59,8 @@ type Outcome = PostResult | { again: RejectedError };
 
 /** A queue of lines, delivered in the order sent. */
 export class Poster {
-  private readonly queue: Outgoing[] = [];
-  /** The attempts in flight, for queue[0], queue[1], ... in order. */
+  private readonly queue = new Fifo<Outgoing>();
+  /** The attempts in flight, for the queue's oldest, the next, ... in order. */
   private readonly flights: Promise<Outcome>[] = [];
   private running = false;
   /** While refused lines wait to be sent again: nothing new is sent. */
@@ -90,9 +91,9 @@ export class Poster {
     return this.queue.length;
   }
 
-  /** The lines not yet acknowledged (or refused), in order. */
-  get queued(): readonly Outgoing[] {
-    return this.queue;
+  /** The newest `n` lines not yet acknowledged (or refused), oldest first. */
+  newest(n: number): Outgoing[] {
+    return this.queue.newest(n);
   }
 
   /** Resolves when nothing is left to post. */
@@ -136,9 +137,10 @@ export class Poster {
     const window = Math.max(1, this.window());
     while (this.flights.length < this.queue.length && this.flights.length < window) {
       const i = this.flights.length;
-      const next = this.queue[i]!;
-      if (i > 0 && (isDirect(next) || isDirect(this.queue[i - 1]!))) break;
-      this.flights.push(this.launch(next, i > 0 ? this.queue[i - 1]!.id : undefined));
+      const next = this.queue.at(i)!;
+      const before = this.queue.at(i - 1);
+      if (before && (isDirect(next) || isDirect(before))) break;
+      this.flights.push(this.launch(next, before?.id));
     }
   }
 
@@ -166,7 +168,7 @@ export class Poster {
       if (refusal.code === "slow-down") await waitOutSlowDown(refusal, { signal: this.abort.signal });
       this.flights.length = 0;
       for (const [i, o] of outcomes.entries()) {
-        this.flights.push("again" in o ? this.launch(this.queue[i]!, i > 0 ? this.queue[i - 1]!.id : undefined) : Promise.resolve(o));
+        this.flights.push("again" in o ? this.launch(this.queue.at(i)!, this.queue.at(i - 1)?.id) : Promise.resolve(o));
       }
     } finally {
       this.holding = false;

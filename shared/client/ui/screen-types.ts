@@ -7,6 +7,9 @@ import type { LineParts, MessageFlags } from "./format.js";
 import type { Style } from "./paint.js";
 
 /** Where the chat meets the person: messages, notices and command output out, typed lines in. */
+/** A screen shows at most this many of the lines not yet taken; the rest it counts. */
+export const PENDING_SHOWN = 5;
+
 export interface Screen {
   readonly interactive: boolean;
   readonly style: Style;
@@ -20,9 +23,11 @@ export interface Screen {
   /**
    * The lines typed that the server has not taken yet, while it is away: a
    * terminal shows them dimmed above the prompt until they are delivered
-   * (they then arrive as messages); plain output shows nothing.
+   * (they then arrive as messages); plain output shows nothing. `newest`
+   * holds the newest of them (at least PENDING_SHOWN, or all), `total` how
+   * many there are in all.
    */
-  pending(posts: readonly PendingPost[]): void;
+  pending(newest: readonly PendingPost[], total?: number): void;
   /**
    * A running transfer's row (transfers.ts), drawn for the terminal's width:
    * a terminal shows it above the prompt, redrawn a few times a second at

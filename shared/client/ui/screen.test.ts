@@ -248,3 +248,17 @@ test("lines not yet taken by the server show dimmed above the prompt, and go whe
   s.screen.close();
   await s.done;
 });
+
+test("of many lines not yet taken, the newest show and a row counts the rest", async () => {
+  const s = start(40);
+  const line = (i: number) => ({ user: "kyle", body: `line ${i}`, kind: "say" as const });
+  /* The outbox passes the newest few and the count of all (2,000 here). */
+  s.screen.pending([1996, 1997, 1998, 1999, 2000].map(line), 2000);
+  await s.vt.drawn();
+  assert.deepEqual(s.vt.transcript, ["… 1996 more not sent yet", "… kyle: line 1997", "… kyle: line 1998", "… kyle: line 1999", "… kyle: line 2000", "[#dev]"]);
+  s.screen.pending([1, 2, 3, 4, 5].map(line));
+  await s.vt.drawn();
+  assert.deepEqual(s.vt.transcript, ["… kyle: line 1", "… kyle: line 2", "… kyle: line 3", "… kyle: line 4", "… kyle: line 5", "[#dev]"]);
+  s.screen.close();
+  await s.done;
+});

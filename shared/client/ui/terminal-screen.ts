@@ -13,14 +13,12 @@ import { ALL } from "../../protocol/limits.js";
 import { listingCompleter } from "./candidates.js";
 import { channelLabel, type LineParts, type MessageFlags } from "./format.js";
 import { atPromptRow, cursorRows, rowsBelowPrompt } from "./readline-rows.js";
-import type { PendingPost, ProgressRow, Screen, ScreenOptions } from "./screen-types.js";
+import { PENDING_SHOWN, type PendingPost, type ProgressRow, type Screen, type ScreenOptions } from "./screen-types.js";
 import { askSecret } from "./secret-prompt.js";
 import { styledLine, type Style } from "./style.js";
 
 /** The mark of a line not yet taken by the server. */
 export const PENDING_MARK = "…";
-/** At most this many pending lines are shown; the rest are counted. */
-const PENDING_ROWS = 5;
 /** A progress row is redrawn at most this often. */
 const PROGRESS_MS = 200;
 
@@ -112,11 +110,12 @@ export class TerminalScreen implements Screen {
     for (const line of lines) this.above(line);
   }
 
-  pending(posts: readonly PendingPost[]): void {
-    const hidden = posts.length > PENDING_ROWS ? posts.length - PENDING_ROWS + 1 : 0;
+  pending(newest: readonly PendingPost[], total = newest.length): void {
+    /* PENDING_SHOWN rows: the newest lines, the first row counting the rest when there are more. */
+    const shown = total > PENDING_SHOWN ? PENDING_SHOWN - 1 : total;
     this.pendingRows = [
-      ...(hidden > 0 ? [`${PENDING_MARK} ${hidden} more not sent yet`] : []),
-      ...posts.slice(hidden).map((p) => `${PENDING_MARK} ${pendingText(p)}`),
+      ...(total > shown ? [`${PENDING_MARK} ${total - shown} more not sent yet`] : []),
+      ...newest.slice(newest.length - shown).map((p) => `${PENDING_MARK} ${pendingText(p)}`),
     ].map((row) => this.style.dim(row));
     if (!this.closed) this.redraw("");
   }
