@@ -4,7 +4,7 @@
  * doing the same traffic in the same run. Prints a Markdown table and
  * writes the figures with the machine's description to bench/results.json.
  *
- *   node bench/run.js [--only throughput,latency,fanout,burst,memory,history,hostile,login,private,files,startup,cluster] [--out file.json]
+ *   node bench/run.js [--only throughput,latency,fanout,burst,pipe,memory,history,hostile,login,private,files,startup,cluster] [--out file.json]
  *
  * Bounded: every wait has a limit and the whole run stops itself after
  * fifteen minutes. `cluster` needs nats-server (Debian's package).
@@ -19,6 +19,7 @@ import { throughput } from "./throughput.js";
 import { latency } from "./latency.js";
 import { fanout } from "./fanout.js";
 import { burst } from "./burst.js";
+import { longPipe } from "./long-pipe.js";
 import { idleSubscribers, storedMessages } from "./memory.js";
 import { history, timeHistory } from "./history.js";
 import { login } from "./login.js";
@@ -85,6 +86,12 @@ try {
     const b = await burst();
     figures.push(...b.figures);
     details.burst = b.details;
+  }
+  if (wanted("pipe")) {
+    step("a long pipe: one mc_client piping 100,000 lines, next to 10,000");
+    const p = await longPipe();
+    figures.push(...p.figures);
+    details.pipe = p.details;
   }
   let historyInMemory: Awaited<ReturnType<typeof timeHistory>> | undefined;
   if (wanted("memory")) {
