@@ -68,8 +68,23 @@ function vectors(arity: number): string[][] {
   const out: string[][] = [base, base.slice(0, -1), [...base, "extra"], []];
   for (const w of WORDS) for (let i = 0; i < arity; i++) out.push(base.with(i, w));
   out.push([...base, "--history", "5"], [...base, "--no-color"], ["--help"], ["-h"], ["--version"], [...base, "--", "x"]);
+  /* Options in every form, known to the program or not, before, among and after the positionals, and with one positional short (a value yargs gives the option must not fill it). */
+  for (const o of OPTIONS) out.push([...base, ...o], [...o, ...base], [...base.slice(0, 1), ...o, ...base.slice(1)], [...base.slice(0, -1), ...o]);
+  out.push([...base, "--history", "5", "--numbers", "--give-up=3"], ["--login", ...base, "--no-save-login", "--password-file", "p"]);
   return out;
 }
+
+/* Options of the clients and servers, and near misses: values beginning with "-", repeats, booleans with values, unknown names. */
+const OPTIONS = [
+  ["--history", "5"], ["--history=5"], ["--history="], ["--history", ""], ["--history", "-5"], ["--history=-5"], ["--history"],
+  ["--history", "5", "--history", "6"], ["--history", "help"], ["--history", "$0"], ["--history", "a b"], ["--history", "é"], ["--history=a=b"],
+  ["--history", "true"], ["--history", "--numbers"], ["--no-history"], ["--History", "5"],
+  ["--numbers"], ["--no-numbers"], ["--numbers", "false"], ["--numbers", "true"], ["--numbers=false"], ["--numbers", "--numbers"],
+  ["--color", "--no-color"], ["--save-login"], ["--no-save-login"], ["--give-up", "3"], ["--give-up=3"],
+  ["--server-key", "abc"], ["--server-key", "-DpR"], ["--password-file", "p.txt"], ["--login"], ["--password", "x"],
+  ["--store", "x.db"], ["--rate", "0"], ["--rate=0"], ["--log-bodies"], ["--no-log-bodies"], ["--curve", "k"],
+  ["--unknown", "x"], ["--unknown"], ["--no-unknown"], ["--constructor"], ["--__proto__", "x"], ["--no-"], ["---history", "5"],
+];
 
 for (const [entry, { define, arity, variadic }] of Object.entries(DEFINITIONS)) {
   test(`${entry}: a command line of only positionals reads as yargs reads it, without yargs; anything else goes to yargs`, async (t) => {
@@ -80,11 +95,22 @@ for (const [entry, { define, arity, variadic }] of Object.entries(DEFINITIONS)) 
       if (plain === undefined) continue;
       assert.deepStrictEqual(plain, await viaYargs(t, argv, define), JSON.stringify(argv));
     }
-    for (const argv of [base.slice(0, -1), [...(variadic ? [] : [...base, "extra"])], ["--help"], [...base, "--history", "5"], [...base, "-"], [...base.slice(0, -1), "help"], ["$0", ...base.slice(1)]]) {
+    for (const argv of [base.slice(0, -1), [...(variadic ? [] : [...base, "extra"])], ["--help"], [...base, "--unknown", "5"], [...base, "-"], [...base.slice(0, -1), "help"], ["$0", ...base.slice(1)]]) {
       if (argv.length > 0) assert.equal(plainArgs(argv, define), undefined, JSON.stringify(argv));
     }
   });
 }
+
+test("the options people give are read without yargs too: a client's --history, --login, --numbers, --no-color, a server's --rate and --store", () => {
+  const client = DEFINITIONS["part4/mc_client"]!.define;
+  const base = ["127.0.0.1", "5555", "5556", "dev", "kyle"];
+  assert.deepEqual(plainArgs([...base, "--history", "0", "--login", "--no-color"], client), {
+    _: [], ip: "127.0.0.1", post_port: "5555", pub_port: "5556", channel: "dev", name: "kyle",
+    history: "0", login: true, color: false, "give-up": "10", "save-login": true,
+  });
+  assert.notEqual(plainArgs(["--numbers", ...base, "--give-up=3"], client), undefined);
+  assert.deepEqual(plainArgs(["127.0.0.1", "0", "0", "--rate", "0", "--store", "chat.db"], DEFINITIONS["part4/mc_server"]!.define)?.rate, "0");
+});
 
 test("a definition with anything the recorder does not replay goes to yargs: the directory's demanded --cluster, a client's --directory", () => {
   assert.equal(plainArgs(["127.0.0.1", "5550"], directoryCommand as Define), undefined);
