@@ -4,9 +4,11 @@
  * place, but an array of more than about 16,000 elements lives in the
  * large-object space, where each shift() copies the rest (with a write
  * barrier over it). A piped client queueing 100,000 lines spent a third of
- * its CPU there (issue 16). Taken items are cleared at once; the array is
- * emptied in place when the last is taken, and cut once more than half of
- * it has been taken, so each item is copied at most once on average.
+ * its CPU there (issue 16). Taken items are cleared at once, and the array
+ * is cut once more than half of it (and over 1,024 items) has been taken,
+ * so each item is copied at most once on average. It is not reset each time
+ * it runs empty: a send queue that goes from one message to none and back
+ * would then allocate its array again for every message.
  */
 export class Fifo<T> {
   private items: (T | undefined)[] = [];
@@ -25,10 +27,7 @@ export class Fifo<T> {
     if (this.head === this.items.length) return undefined;
     const item = this.items[this.head];
     this.items[this.head++] = undefined;
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
