@@ -6,10 +6,10 @@
 import type { LineParts, MessageFlags } from "./format.js";
 import type { Style } from "./paint.js";
 
-/** Where the chat meets the person: messages, notices and command output out, typed lines in. */
 /** A screen shows at most this many of the lines not yet taken; the rest it counts. */
 export const PENDING_SHOWN = 5;
 
+/** Where the chat meets the person: messages, notices and command output out, typed lines in. */
 export interface Screen {
   readonly interactive: boolean;
   readonly style: Style;
